@@ -1,0 +1,130 @@
+//! The one clap definition (the single source for `--help`, `completions/` and `man/`) and the
+//! dispatch from subcommand to its module. Each subcommand is one module with an args struct
+//! and `run(args, &ctx) -> Result<ExitCode>`.
+use crate::context::{Context, ContextOptions};
+use clap::{CommandFactory, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub mod doctor;
+pub mod info;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rctr",
+    version,
+    about = "Rootless, daemonless containers (podman's command line)",
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// podman's global options that rctr honours.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr
+    #[arg(long, global = true, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+    /// Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback
+    #[arg(long, global = true, value_name = "PATH")]
+    pub runroot: Option<PathBuf>,
+    /// Log level (accepted for podman compatibility)
+    #[arg(
+        long,
+        global = true,
+        value_name = "LEVEL",
+        default_value = "warn",
+        hide_default_value = true
+    )]
+    pub log_level: String,
+    /// Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs
+    #[arg(long = "storage-opt", global = true, value_name = "OPT")]
+    pub storage_opt: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Display rctr and host information
+    Info(info::InfoArgs),
+    /// Check that this host can run rootless containers, and say how to fix what cannot
+    Doctor(doctor::DoctorArgs),
+}
+
+/// The clap command tree (used by the docs generator too).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Parse `args`, build the context, run the subcommand, map errors to exit codes.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            let _ = e.print();
+            return match e.kind() {
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+                    if e.kind() != DisplayHelpOnMissingArgumentOrSubcommand =>
+                {
+                    ExitCode::SUCCESS
+                }
+                // podman: every usage error of the engine itself is 125.
+                _ => ExitCode::from(crate::error::EXIT_ENGINE),
+            };
+        }
+    };
+    let opts = ContextOptions {
+        root: cli.global.root.clone(),
+        runroot: cli.global.runroot.clone(),
+    };
+    let ctx = match Context::from_env(&opts) {
+        Ok(c) => c,
+        Err(e) => return crate::error::report(&e),
+    };
+    let res = match cli.command {
+        Command::Info(a) => info::run(a, &ctx),
+        Command::Doctor(a) => doctor::run(a, &ctx),
+    };
+    match res {
+        Ok(c) => c,
+        Err(e) => crate::error::report(&e),
+    }
+}
+
+pub mod docs {
+    //! Shell completions (clap_complete) and man pages (clap_mangen, one per command).
+    use std::path::Path;
+
+    pub fn generate(root: &Path) -> std::io::Result<()> {
+        use clap_complete::Shell;
+        let comp = root.join("completions");
+        std::fs::create_dir_all(&comp)?;
+        for (shell, name) in [
+            (Shell::Bash, "rctr.bash"),
+            (Shell::Zsh, "_rctr"),
+            (Shell::Fish, "rctr.fish"),
+        ] {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut super::command(), "rctr", &mut buf);
+            std::fs::write(comp.join(name), buf)?;
+        }
+        let man = root.join("man");
+        if man.exists() {
+            for e in std::fs::read_dir(&man)? {
+                let p = e?.path();
+                if p.extension().is_some_and(|x| x == "1") {
+                    std::fs::remove_file(p)?;
+                }
+            }
+        }
+        std::fs::create_dir_all(&man)?;
+        clap_mangen::generate_to(super::command(), &man)?;
+        Ok(())
+    }
+}

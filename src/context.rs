@@ -1,0 +1,270 @@
+//! The one place that reads the process environment and decides directories.
+//!
+//! Every other module gets paths and identities from a [`Context`], so tests can point rctr at
+//! a temporary world by setting variables (or building a `Context` by hand).
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Where the runtime dir came from, so `info`/`doctor` can say why a fallback was taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDirSource {
+    /// `$XDG_RUNTIME_DIR` was set, exists, is ours and is mode 0700.
+    Xdg,
+    /// `--runroot` given on the command line.
+    Flag,
+    /// A private fallback under the temp dir; the string says why XDG was not used.
+    Fallback(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub uid: u32,
+    pub gid: u32,
+    /// Login name of `uid` from the passwd database (NSS), if any.
+    pub user: Option<String>,
+    pub home: Option<PathBuf>,
+    /// `$XDG_DATA_HOME/rctr` (or `--root`): the image and container store.
+    pub data_dir: PathBuf,
+    /// `$XDG_CONFIG_HOME` (the parent of `containers/` and `rctr/` config dirs).
+    pub config_home: PathBuf,
+    /// Base runtime dir (`$XDG_RUNTIME_DIR` or fallback); rctr's state lives in `runtime_dir/rctr`.
+    pub runtime_base: PathBuf,
+    pub runtime_source: RuntimeDirSource,
+    /// Snapshot of the environment; look up variables through [`Context::var`].
+    env: HashMap<String, OsString>,
+}
+
+/// Options from the global command line that shape the context.
+#[derive(Debug, Clone, Default)]
+pub struct ContextOptions {
+    pub root: Option<PathBuf>,
+    pub runroot: Option<PathBuf>,
+}
+
+impl Context {
+    /// Build from the real process environment.
+    pub fn from_env(opts: &ContextOptions) -> anyhow::Result<Context> {
+        let env: HashMap<String, OsString> = std::env::vars_os()
+            .filter_map(|(k, v)| k.into_string().ok().map(|k| (k, v)))
+            .collect();
+        Self::from_parts(env, opts)
+    }
+
+    /// Build from an explicit environment (tests).
+    pub fn from_parts(
+        env: HashMap<String, OsString>,
+        opts: &ContextOptions,
+    ) -> anyhow::Result<Context> {
+        let uid = nix::unistd::getuid().as_raw();
+        let gid = nix::unistd::getgid().as_raw();
+        let pw = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+            .ok()
+            .flatten();
+        let user = pw.as_ref().map(|p| p.name.clone());
+        let home = env
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| pw.as_ref().map(|p| p.dir.clone()));
+        let xdg = |var: &str, fallback: &str| -> anyhow::Result<PathBuf> {
+            if let Some(v) = env.get(var).filter(|v| Path::new(v).is_absolute()) {
+                return Ok(PathBuf::from(v));
+            }
+            match &home {
+                Some(h) => Ok(h.join(fallback)),
+                None => anyhow::bail!(
+                    "neither ${var} nor $HOME is set and user {uid} has no home directory: set HOME or {var}"
+                ),
+            }
+        };
+        let data_dir = match &opts.root {
+            Some(r) => absolute(r)?,
+            None => xdg("XDG_DATA_HOME", ".local/share")?.join("rctr"),
+        };
+        let config_home = xdg("XDG_CONFIG_HOME", ".config")?;
+        let (runtime_base, runtime_source) = match &opts.runroot {
+            Some(r) => (absolute(r)?, RuntimeDirSource::Flag),
+            None => choose_runtime_dir(env.get("XDG_RUNTIME_DIR").map(PathBuf::from), uid, &env),
+        };
+        Ok(Context {
+            uid,
+            gid,
+            user,
+            home,
+            data_dir,
+            config_home,
+            runtime_base,
+            runtime_source,
+            env,
+        })
+    }
+
+    /// An environment variable as seen when rctr started.
+    pub fn var(&self, key: &str) -> Option<&OsString> {
+        self.env.get(key)
+    }
+
+    pub fn var_str(&self, key: &str) -> Option<&str> {
+        self.env.get(key).and_then(|v| v.to_str())
+    }
+
+    /// rctr's own runtime state dir (`<runtime base>/rctr`), created 0700 on demand.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.runtime_base.join("rctr")
+    }
+
+    /// Create the runtime dir (and a fallback base) with mode 0700 if needed.
+    pub fn ensure_runtime_dir(&self) -> anyhow::Result<PathBuf> {
+        if let RuntimeDirSource::Fallback(_) = self.runtime_source {
+            ensure_private_dir(&self.runtime_base, self.uid)?;
+        }
+        let d = self.runtime_dir();
+        ensure_private_dir(&d, self.uid)?;
+        Ok(d)
+    }
+
+    /// `$XDG_CONFIG_HOME/containers` (podman's per-user config dir).
+    pub fn containers_config_dir(&self) -> PathBuf {
+        self.config_home.join("containers")
+    }
+
+    /// The temp dir (`$TMPDIR` or `/tmp`).
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.env
+            .get("TMPDIR")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| PathBuf::from("/tmp"))
+    }
+}
+
+fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
+    Ok(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    })
+}
+
+/// Decide the runtime dir: `$XDG_RUNTIME_DIR` only when it is a real directory owned by us with
+/// no group/other access (podman#14603: su/ssh/Slurm leave it unset or pointing at another
+/// user's dir). Otherwise a private `rctr-run-UID` dir under the temp dir.
+pub fn choose_runtime_dir(
+    xdg: Option<PathBuf>,
+    uid: u32,
+    env: &HashMap<String, OsString>,
+) -> (PathBuf, RuntimeDirSource) {
+    let tmp = env
+        .get("TMPDIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let fallback = tmp.join(format!("rctr-run-{uid}"));
+    let why = match xdg {
+        None => "XDG_RUNTIME_DIR is not set".to_string(),
+        Some(p) if p.as_os_str().is_empty() || !p.is_absolute() => {
+            "XDG_RUNTIME_DIR is not an absolute path".to_string()
+        }
+        Some(p) => match std::fs::symlink_metadata(&p) {
+            Err(_) => format!("XDG_RUNTIME_DIR {} does not exist", p.display()),
+            Ok(m) if !m.is_dir() => format!("XDG_RUNTIME_DIR {} is not a directory", p.display()),
+            Ok(m) if m.uid() != uid => format!(
+                "XDG_RUNTIME_DIR {} is owned by uid {}, not {uid}",
+                p.display(),
+                m.uid()
+            ),
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => format!(
+                "XDG_RUNTIME_DIR {} has mode {:o}, not 0700",
+                p.display(),
+                m.permissions().mode() & 0o7777
+            ),
+            Ok(_) => return (p, RuntimeDirSource::Xdg),
+        },
+    };
+    (fallback, RuntimeDirSource::Fallback(why))
+}
+
+/// Create `dir` 0700 if missing; refuse one that is a symlink, not ours, or open to others
+/// (a world-writable /tmp lets another user pre-create our fallback dir).
+pub fn ensure_private_dir(dir: &Path, uid: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .recursive(true)
+                .create(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+            return Ok(());
+        }
+        Err(e) => anyhow::bail!("cannot create {}: {e}", dir.display()),
+    }
+    let m = std::fs::symlink_metadata(dir)?;
+    if !m.is_dir() {
+        anyhow::bail!("{} exists and is not a directory: remove it", dir.display());
+    }
+    if m.uid() != uid {
+        anyhow::bail!(
+            "{} is owned by uid {}, not by you (uid {uid}): remove it or set XDG_RUNTIME_DIR",
+            dir.display(),
+            m.uid()
+        );
+    }
+    if m.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, OsString> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect()
+    }
+
+    #[test]
+    fn xdg_vars_and_root_flag() {
+        let e = env(&[("HOME", "/h"), ("XDG_DATA_HOME", "/d"), ("TMPDIR", "/t")]);
+        let c = Context::from_parts(e.clone(), &ContextOptions::default()).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/d/rctr"));
+        assert_eq!(c.config_home, PathBuf::from("/h/.config"));
+        let c = Context::from_parts(
+            e,
+            &ContextOptions {
+                root: Some("/store".into()),
+                runroot: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/store"));
+    }
+
+    #[test]
+    fn runtime_dir_fallbacks() {
+        let uid = nix::unistd::getuid().as_raw();
+        let e = env(&[("TMPDIR", "/t")]);
+        let (p, s) = choose_runtime_dir(None, uid, &e);
+        assert_eq!(p, PathBuf::from(format!("/t/rctr-run-{uid}")));
+        assert!(matches!(s, RuntimeDirSource::Fallback(_)));
+        let (_, s) = choose_runtime_dir(Some("/nonexistent-xyz".into()), uid, &e);
+        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("does not exist")));
+        let td = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(td.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (_, s) = choose_runtime_dir(Some(td.path().into()), uid, &e);
+        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("0700")));
+        std::fs::set_permissions(td.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let (p, s) = choose_runtime_dir(Some(td.path().into()), uid, &e);
+        assert_eq!((p.as_path(), s), (td.path(), RuntimeDirSource::Xdg));
+        let (_, s) = choose_runtime_dir(Some(td.path().into()), uid + 1, &e);
+        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("owned by")));
+    }
+}

@@ -1,0 +1,13 @@
+//! rctr: a rootless, daemonless, podman-style container engine.
+//!
+//! The binary (`src/main.rs`) is thin; every concern lives in a module here:
+//! `cli` (clap definition and one module per command), `context` (environment and XDG
+//! lookups), `idmap`/`userns` (subordinate IDs and user-namespace entry), `image`, `storage`,
+//! `runtime`, `network`, `cgroups`, `probe` (host capability probes for `info`/`doctor`).
+pub mod cli;
+pub mod context;
+pub mod error;
+pub mod fsutil;
+pub mod idmap;
+pub mod internal;
+pub mod userns;

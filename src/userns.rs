@@ -1,0 +1,163 @@
+//! Entering a user namespace with rctr's ID mapping.
+//!
+//! A multithreaded process cannot `unshare(CLONE_NEWUSER)` (EINVAL) and forking one is unsafe,
+//! so namespace work is always done by a fresh, single-threaded re-exec of `/proc/self/exe`
+//! into a hidden subcommand (see `internal`). The protocol, over a socketpair on fd 3:
+//!
+//! 1. child: `unshare(CLONE_NEWUSER | extra)`, writes `R`;
+//! 2. parent: writes the maps (`newuidmap`/`newgidmap` for subordinate ranges, or
+//!    `setgroups=deny` + a one-line map of its own id in single-ID mode), then writes `G`
+//!    (or `E` + a message if mapping failed);
+//! 3. child: continues as root of the new namespace.
+use crate::idmap::{IdMapping, MappingMode};
+use anyhow::{bail, Context as _};
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command};
+
+/// The fd number the child finds its end of the sync socket on.
+pub const SYNC_FD: i32 = 3;
+/// Environment variable telling the child a parent is waiting to map it.
+pub const SYNC_ENV: &str = "_RCTR_USERNS_SYNC";
+
+/// `Command` for a hidden rctr subcommand (re-exec of this very binary).
+pub fn self_command(subcommand: &str) -> Command {
+    let mut c = Command::new("/proc/self/exe");
+    c.arg(subcommand);
+    c
+}
+
+/// Spawn `cmd` (a re-exec into a subcommand that calls [`child_enter`]) and map its user
+/// namespace with `mapping`. Returns once the child runs as root of its namespace.
+pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Child> {
+    let (mut parent, child_end) = UnixStream::pair().context("creating sync socket")?;
+    let child_fd = child_end.as_raw_fd();
+    cmd.env(SYNC_ENV, SYNC_FD.to_string());
+    // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if child_fd == SYNC_FD {
+                let fl = libc::fcntl(SYNC_FD, libc::F_GETFD);
+                if fl < 0 || libc::fcntl(SYNC_FD, libc::F_SETFD, fl & !libc::FD_CLOEXEC) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            } else if libc::dup2(child_fd, SYNC_FD) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().context("starting rctr helper process")?;
+    drop(child_end);
+    let mut b = [0u8; 1];
+    let n = parent.read(&mut b).unwrap_or(0);
+    if n != 1 || b[0] != b'R' {
+        let st = child.wait().ok();
+        bail!("rctr helper exited before creating its user namespace ({st:?})");
+    }
+    match write_maps(child.id(), mapping) {
+        Ok(()) => {
+            parent.write_all(b"G").context("signalling helper")?;
+            Ok(child)
+        }
+        Err(e) => {
+            let _ = parent.write_all(b"E");
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(e)
+        }
+    }
+}
+
+/// Write `mapping` for process `pid`, which has just unshared its user namespace.
+pub fn write_maps(pid: u32, mapping: &IdMapping) -> anyhow::Result<()> {
+    match mapping.mode {
+        MappingMode::Full => {
+            let run = |tool: &str,
+                       map: &[crate::idmap::IdMap]|
+             -> anyhow::Result<std::process::Child> {
+                let mut c = Command::new(tool);
+                c.arg(pid.to_string());
+                for m in map {
+                    c.arg(m.container_id.to_string())
+                        .arg(m.host_id.to_string())
+                        .arg(m.size.to_string());
+                }
+                c.stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .map_err(|e| {
+                        if e.kind() == std::io::ErrorKind::NotFound {
+                            anyhow::anyhow!("{tool} not found: install the uidmap package (or run `rctr doctor`)")
+                        } else {
+                            anyhow::anyhow!("cannot run {tool}: {e}")
+                        }
+                    })
+            };
+            // Both helpers run at once: they are independent and each costs a setuid exec.
+            let u = run("newuidmap", &mapping.uid_map)?;
+            let g = run("newgidmap", &mapping.gid_map)?;
+            for (tool, child) in [("newuidmap", u), ("newgidmap", g)] {
+                let out = child.wait_with_output()?;
+                if !out.status.success() {
+                    let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
+                    bail!(
+                        "cannot set up the user namespace: {tool} failed: {msg} (run `rctr doctor` for the fix)"
+                    );
+                }
+            }
+        }
+        MappingMode::SingleId => {
+            // Without CAP_SETGID in the parent namespace, setgroups must be denied before an
+            // unprivileged process may write gid_map (user_namespaces(7), Linux 3.19+).
+            let p = format!("/proc/{pid}");
+            std::fs::write(format!("{p}/setgroups"), "deny").context("writing setgroups")?;
+            std::fs::write(
+                format!("{p}/uid_map"),
+                IdMapping::map_text(&mapping.uid_map),
+            )
+            .context("writing uid_map")?;
+            std::fs::write(
+                format!("{p}/gid_map"),
+                IdMapping::map_text(&mapping.gid_map),
+            )
+            .context("writing gid_map")?;
+        }
+    }
+    Ok(())
+}
+
+/// Child side: create the user namespace (plus `extra_flags`, e.g. `CLONE_NEWNS`), wait for the
+/// parent to map it, and become root inside. Must run before any thread is started.
+pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
+    let fd: i32 = std::env::var(SYNC_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .context("internal: helper started without a sync socket")?;
+    std::env::remove_var(SYNC_ENV);
+    // SAFETY: fd 3 was handed to us by the parent and is owned by this process alone.
+    let mut sock = unsafe { UnixStream::from_raw_fd(fd) };
+    let _ = nix::fcntl::fcntl(
+        &sock,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    );
+    // SAFETY: plain syscall; we are single-threaded (fresh exec).
+    if unsafe { libc::unshare(libc::CLONE_NEWUSER | extra_flags) } != 0 {
+        let e = std::io::Error::last_os_error();
+        let _ = sock.write_all(b"X");
+        bail!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
+    }
+    sock.write_all(b"R")?;
+    let mut b = [0u8; 1];
+    if sock.read(&mut b)? != 1 || b[0] != b'G' {
+        bail!("user namespace mapping failed");
+    }
+    // Become uid/gid 0 of the namespace explicitly (we already are, via the map of our own id).
+    nix::unistd::setresgid(0.into(), 0.into(), 0.into())
+        .context("setresgid(0) in user namespace")?;
+    nix::unistd::setresuid(0.into(), 0.into(), 0.into())
+        .context("setresuid(0) in user namespace")?;
+    Ok(())
+}

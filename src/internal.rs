@@ -15,6 +15,7 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
     let res: anyhow::Result<ExitCode> = match name {
         "__userns-probe" => userns_probe(rest),
         "__userns-selftest" => userns_selftest(),
+        "__rm-tree" => crate::storage::layers::rm_tree_main(rest),
         _ => return None,
     };
     Some(match res {

@@ -7,7 +7,10 @@
 pub mod cli;
 pub mod context;
 pub mod error;
+pub mod format;
 pub mod fsutil;
 pub mod idmap;
+pub mod image;
 pub mod internal;
+pub mod storage;
 pub mod userns;

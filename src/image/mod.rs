@@ -1,0 +1,66 @@
+//! Images: references, registries.conf, auth, registry pulls and layer unpacking.
+//!
+//! The only async code of rctr lives under here (oci-client on a current-thread tokio
+//! runtime), and only while a pull is running. Namespace work is limited to "unpack inside the
+//! store's mapping" (`unpack`, run in a `__unpack-layer` helper re-exec).
+pub mod reference;
+
+use crate::context::Context;
+use crate::storage::{ImageRecord, Store};
+use anyhow::bail;
+
+/// podman's `--pull` policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PullPolicy {
+    /// Pull only when the image is not in the store (default).
+    #[default]
+    Missing,
+    /// Always pull (a no-op download when nothing changed).
+    Always,
+    /// Never pull: fail when the image is not in the store.
+    Never,
+    /// Pull when the registry has a different manifest than the stored one (checks the
+    /// registry; like `always` but quiet when nothing changed).
+    Newer,
+}
+
+/// Options of a pull (shared by `pull`, `run --pull`, `create`).
+#[derive(Debug, Clone, Default)]
+pub struct PullOptions {
+    /// `os/arch[/variant]` to choose from an index (default: the host's).
+    pub platform: Option<String>,
+    /// `--arch` override (keeps the OS).
+    pub arch: Option<String>,
+    /// `--tls-verify` (None = follow registries.conf; Some(false) = plain HTTP allowed and
+    /// certificates not verified).
+    pub tls_verify: Option<bool>,
+    /// `--authfile`.
+    pub authfile: Option<std::path::PathBuf>,
+    /// `--creds user:pass`.
+    pub creds: Option<String>,
+    /// `-q`: print nothing but errors.
+    pub quiet: bool,
+}
+
+/// The image for `reference` per `policy`, pulling it when it must. Used by `run`/`create`.
+/// Only starts a (current-thread) tokio runtime when a registry has to be contacted.
+pub fn ensure_image(
+    ctx: &Context,
+    store: &Store,
+    reference: &str,
+    policy: PullPolicy,
+    opts: &PullOptions,
+) -> anyhow::Result<ImageRecord> {
+    let local = store.resolve_image(reference)?;
+    match (policy, local) {
+        (PullPolicy::Missing, Some(img)) => Ok(img),
+        (PullPolicy::Never, Some(img)) => Ok(img),
+        (PullPolicy::Never, None) => bail!(
+            "{reference}: image not known (and --pull=never): pull it first with `rctr pull {reference}`"
+        ),
+        _ => {
+            let _ = (ctx, opts);
+            bail!("{reference}: image not known and pulling is not implemented yet")
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! lookups), `idmap`/`userns` (subordinate IDs and user-namespace entry), `image`, `storage`,
 //! `runtime`, `network`, `cgroups`, `probe` (host capability probes for `info`/`doctor`).
 pub mod cli;
+pub mod container;
 pub mod context;
 pub mod error;
 pub mod format;

@@ -9,137 +9,23 @@
 use serde::Serialize;
 use std::path::Path;
 
-/// One line of a subordinate-ID file: `owner:start:count`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SubIdRange {
-    pub start: u32,
-    pub count: u32,
-}
+pub mod helper;
+mod subid;
 
-/// A problem found while reading a subordinate-ID file; reported by `info`/`doctor`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SubIdProblem {
-    pub line: usize,
-    pub text: String,
-    pub why: String,
-}
-
-/// What a subordinate-ID file says about one user.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SubIdLookup {
-    /// Ranges for the user, found by name or by numeric uid.
-    pub ranges: Vec<SubIdRange>,
-    /// Which key matched: "name", "uid", or both.
-    pub matched_by: Vec<String>,
-    /// Malformed lines (anywhere in the file).
-    pub problems: Vec<SubIdProblem>,
-    /// Ranges of this user that overlap another user's range.
-    pub overlaps: Vec<String>,
-}
-
-/// Parse a subordinate-ID file's text and pick the ranges owned by `name` or `id`.
-/// `shadow-utils` accepts either the login name or the numeric id as owner.
-pub fn parse_subid(text: &str, name: Option<&str>, id: u32) -> SubIdLookup {
-    let mut out = SubIdLookup::default();
-    let id_s = id.to_string();
-    let mut others: Vec<(String, SubIdRange)> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parts: Vec<&str> = line.split(':').collect();
-        let bad = |why: &str| SubIdProblem {
-            line: i + 1,
-            text: raw.to_string(),
-            why: why.to_string(),
-        };
-        if parts.len() != 3 || parts[0].is_empty() {
-            out.problems.push(bad("expected owner:start:count"));
-            continue;
-        }
-        let (Ok(start), Ok(count)) = (parts[1].parse::<u32>(), parts[2].parse::<u32>()) else {
-            out.problems.push(bad("start and count must be numbers"));
-            continue;
-        };
-        if count == 0 {
-            out.problems.push(bad("count is 0"));
-            continue;
-        }
-        if start.checked_add(count).is_none() {
-            out.problems.push(bad("range runs past 2^32"));
-            continue;
-        }
-        let r = SubIdRange { start, count };
-        let by = if Some(parts[0]) == name {
-            Some("name")
-        } else if parts[0] == id_s {
-            Some("uid")
-        } else {
-            None
-        };
-        match by {
-            Some(b) => {
-                if !out.matched_by.iter().any(|m| m == b) {
-                    out.matched_by.push(b.to_string());
-                }
-                if !out.ranges.contains(&r) {
-                    out.ranges.push(r);
-                }
-            }
-            None => others.push((parts[0].to_string(), r)),
-        }
-    }
-    for mine in &out.ranges {
-        for (who, r) in &others {
-            if mine.start < r.start + r.count && r.start < mine.start + mine.count {
-                out.overlaps.push(format!(
-                    "{}:{} overlaps {who}:{}:{}",
-                    mine.start, mine.count, r.start, r.count
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// Ask `getsubids` (shadow-utils ≥ 4.11, backed by NSS: sssd/LDAP sites) for ranges.
-/// Output lines look like `0: alice 100000 65536`. `None` when the tool is absent or fails.
-pub fn getsubids(user: &str, group: bool) -> Option<Vec<SubIdRange>> {
-    let bin = find_in_path("getsubids")?;
-    let mut cmd = std::process::Command::new(bin);
-    if group {
-        cmd.arg("-g");
-    }
-    let out = cmd
-        .arg(user)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let v: Vec<SubIdRange> = text
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            if f.len() < 4 {
-                return None;
-            }
-            Some(SubIdRange {
-                start: f[f.len() - 2].parse().ok()?,
-                count: f[f.len() - 1].parse().ok()?,
-            })
-        })
-        .collect();
-    Some(v)
-}
+pub use subid::{
+    free_range, getsubids, getsubids_in, parse_entries, parse_subid, SubIdEntry, SubIdLookup,
+    SubIdProblem, SubIdRange,
+};
 
 /// `PATH` lookup without running a shell.
 pub fn find_in_path(prog: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-    std::env::split_paths(&path)
+    find_in_path_in(std::env::var_os("PATH").as_deref(), prog)
+}
+
+/// `PATH` lookup in an explicit search path (`Context::var("PATH")`), default when unset.
+pub fn find_in_path_in(path: Option<&std::ffi::OsStr>, prog: &str) -> Option<std::path::PathBuf> {
+    let path = path.unwrap_or_else(|| std::ffi::OsStr::new("/usr/local/bin:/usr/bin:/bin"));
+    std::env::split_paths(path)
         .map(|d| d.join(prog))
         .find(|p| p.is_file())
 }
@@ -355,18 +241,75 @@ impl Default for SubIdFiles<'static> {
     }
 }
 
-/// Decide the mapping for `uid`/`gid` (login `user`).
+/// Decide the mapping for `uid`/`gid` (login `user`), looking tools up in the process PATH.
 ///
 /// Full mode needs ranges in both files and working `newuidmap`/`newgidmap`; anything less
 /// gives single-ID mode with the reason recorded (a first-class mode, not an error).
 pub fn plan(files: &SubIdFiles, user: Option<&str>, uid: u32, gid: u32) -> IdPlan {
+    plan_in(files, user, uid, gid, std::env::var_os("PATH").as_deref())
+}
+
+/// Environment overrides for the subordinate-ID files (tests and administrators: point rctr at
+/// another file without touching /etc). Setting either also skips `getsubids`, which would
+/// read the real /etc files through NSS and contradict the override.
+pub const SUBUID_FILE_ENV: &str = "RCTR_SUBUID_FILE";
+pub const SUBGID_FILE_ENV: &str = "RCTR_SUBGID_FILE";
+
+/// The mapping for the user of `ctx`: the one entry point commands should use, so that `run`,
+/// `pull` and `info` agree (same files, same overrides, same PATH).
+pub fn plan_for(ctx: &crate::context::Context) -> IdPlan {
+    let (su, sg, overridden) = subid_paths(ctx);
+    let files = SubIdFiles {
+        subuid: &su,
+        subgid: &sg,
+        use_getsubids: !overridden,
+    };
+    plan_in(
+        &files,
+        ctx.user.as_deref(),
+        ctx.uid,
+        ctx.gid,
+        ctx.var("PATH").map(|p| p.as_os_str()),
+    )
+}
+
+/// The subuid and subgid files for `ctx` (honouring the overrides), and whether an override
+/// is in effect.
+pub fn subid_paths(
+    ctx: &crate::context::Context,
+) -> (std::path::PathBuf, std::path::PathBuf, bool) {
+    let over = |k: &str| {
+        ctx.var(k)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    let (su, sg) = (over(SUBUID_FILE_ENV), over(SUBGID_FILE_ENV));
+    let overridden = su.is_some() || sg.is_some();
+    (
+        su.unwrap_or_else(|| "/etc/subuid".into()),
+        sg.unwrap_or_else(|| "/etc/subgid".into()),
+        overridden,
+    )
+}
+
+/// [`plan`] with tools (`getsubids`, `newuidmap`, `newgidmap`) looked up in `path`.
+pub fn plan_in(
+    files: &SubIdFiles,
+    user: Option<&str>,
+    uid: u32,
+    gid: u32,
+    path: Option<&std::ffi::OsStr>,
+) -> IdPlan {
     let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
     let mut subuid = parse_subid(&read(files.subuid), user, uid);
     let mut subgid = parse_subid(&read(files.subgid), user, uid);
     let mut source = format!("{}, {}", files.subuid.display(), files.subgid.display());
     if (subuid.ranges.is_empty() || subgid.ranges.is_empty()) && files.use_getsubids {
         if let Some(name) = user {
-            if let (Some(u), Some(g)) = (getsubids(name, false), getsubids(name, true)) {
+            if let (Some(u), Some(g)) = (
+                getsubids_in(path, name, false),
+                getsubids_in(path, name, true),
+            ) {
                 if !u.is_empty() && !g.is_empty() {
                     subuid.ranges = u;
                     subgid.ranges = g;
@@ -377,25 +320,32 @@ pub fn plan(files: &SubIdFiles, user: Option<&str>, uid: u32, gid: u32) -> IdPla
             }
         }
     }
-    let helpers = ["newuidmap", "newgidmap"]
-        .iter()
-        .all(|h| find_in_path(h).is_some());
+    // A helper that cannot gain CAP_SETUID/CAP_SETGID fails at run time with "Operation not
+    // permitted"; deciding here lets rctr run in single-ID mode instead (podman does the same
+    // after newuidmap fails) and lets `doctor` name the fix.
+    let helper_problem = if uid == 0 {
+        None
+    } else {
+        [
+            helper::inspect(path, "newuidmap", helper::CAP_SETUID),
+            helper::inspect(path, "newgidmap", helper::CAP_SETGID),
+        ]
+        .into_iter()
+        .find_map(|h| h.problem)
+    };
+    let who = user.map(str::to_string).unwrap_or_else(|| uid.to_string());
     let single_reason = if subuid.ranges.is_empty() {
         Some(format!(
-            "no subordinate UIDs for {} in {}",
-            user.unwrap_or(&uid.to_string()),
+            "no subordinate UIDs for {who} in {}",
             files.subuid.display()
         ))
     } else if subgid.ranges.is_empty() {
         Some(format!(
-            "no subordinate GIDs for {} in {}",
-            user.unwrap_or(&uid.to_string()),
+            "no subordinate GIDs for {who} in {}",
             files.subgid.display()
         ))
-    } else if !helpers {
-        Some("newuidmap/newgidmap not found in PATH (install the uidmap package)".into())
     } else {
-        None
+        helper_problem
     };
     let mapping = if single_reason.is_some() {
         IdMapping::single(uid, gid)
@@ -417,35 +367,6 @@ pub fn plan(files: &SubIdFiles, user: Option<&str>, uid: u32, gid: u32) -> IdPla
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_by_name_and_uid_and_flags_bad_lines() {
-        let text =
-            "alice:100000:65536\n# c\n\nbob:165536:65536\n1001:300000:10\nbad line\nx:1:y\nz:5:0\n";
-        let l = parse_subid(text, Some("alice"), 1001);
-        assert_eq!(
-            l.ranges,
-            vec![
-                SubIdRange {
-                    start: 100000,
-                    count: 65536
-                },
-                SubIdRange {
-                    start: 300000,
-                    count: 10
-                }
-            ]
-        );
-        assert_eq!(l.matched_by, vec!["name", "uid"]);
-        assert_eq!(l.problems.len(), 3);
-        assert!(l.overlaps.is_empty());
-    }
-
-    #[test]
-    fn overlap_detected() {
-        let l = parse_subid("a:100000:65536\nb:150000:100\n", Some("a"), 5);
-        assert_eq!(l.overlaps.len(), 1);
-    }
 
     #[test]
     fn full_and_keep_id() {

@@ -13,8 +13,9 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
     }
     let rest = &args[2..];
     let res: anyhow::Result<ExitCode> = match name {
-        "__userns-probe" => userns_probe(rest),
+        "__userns-probe" => crate::probe::userns::child_main(),
         "__userns-selftest" => userns_selftest(),
+        "__overlay-probe" => crate::probe::overlay::child_main(rest),
         "__rm-tree" => crate::storage::layers::rm_tree_main(rest),
         _ => return None,
     };
@@ -24,27 +25,15 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
     })
 }
 
-/// Enter a mapped user namespace and print the uid_map seen from inside (a self-test of the
-/// mapping path, used by `info`/`doctor` and tests).
-fn userns_probe(_rest: &[OsString]) -> anyhow::Result<ExitCode> {
-    crate::userns::child_enter(0)?;
-    print!("{}", std::fs::read_to_string("/proc/self/uid_map")?);
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Parent side of the probe: plan the mapping for the calling user and run the probe with it.
+/// Parent side of the probe: plan the mapping for the calling user and test it for real
+/// (`rctr info`/`doctor` run the same test, see `probe::userns`).
 fn userns_selftest() -> anyhow::Result<ExitCode> {
-    let uid = nix::unistd::getuid().as_raw();
-    let gid = nix::unistd::getgid().as_raw();
-    let user = nix::unistd::User::from_uid(uid.into())
-        .ok()
-        .flatten()
-        .map(|u| u.name);
-    let plan = crate::idmap::plan(&Default::default(), user.as_deref(), uid, gid);
-    let mut cmd = crate::userns::self_command("__userns-probe");
-    let child = crate::userns::spawn_mapped(&mut cmd, &plan.mapping)?;
-    let st = child.wait_with_output()?.status;
-    Ok(if st.success() {
+    let ctx = crate::context::Context::from_env(&Default::default())?;
+    let t = crate::probe::userns::test(&crate::idmap::plan_for(&ctx).mapping);
+    if let Some(e) = &t.error {
+        eprintln!("Error: {e}");
+    }
+    Ok(if t.works {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

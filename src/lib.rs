@@ -13,5 +13,6 @@ pub mod fsutil;
 pub mod idmap;
 pub mod image;
 pub mod internal;
+pub mod probe;
 pub mod storage;
 pub mod userns;

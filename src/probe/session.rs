@@ -1,0 +1,82 @@
+//! The login session around rctr: systemd, the user bus, linger, and the XDG dirs chosen.
+use crate::context::{Context, RuntimeDirSource};
+use serde::Serialize;
+use std::os::unix::fs::FileTypeExt;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Systemd {
+    /// PID 1 is systemd (sd_booted(3): /run/systemd/system exists).
+    pub pid1_systemd: bool,
+    /// `$XDG_RUNTIME_DIR/bus` when it is a socket.
+    pub user_bus: Option<PathBuf>,
+    pub dbus_session_bus_address: Option<String>,
+    /// `loginctl enable-linger` done (`/var/lib/systemd/linger/USER`): user services and
+    /// detached containers survive logout.
+    pub linger: bool,
+}
+
+pub fn systemd(ctx: &Context) -> Systemd {
+    let booted = std::fs::metadata("/run/systemd/system").is_ok_and(|m| m.is_dir());
+    let comm = std::fs::read_to_string("/proc/1/comm").unwrap_or_default();
+    let user_bus = ctx
+        .var("XDG_RUNTIME_DIR")
+        .map(|d| PathBuf::from(d).join("bus"))
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.file_type().is_socket()));
+    let linger = ctx.user.as_ref().is_some_and(|u| {
+        std::path::Path::new("/var/lib/systemd/linger")
+            .join(u)
+            .exists()
+    });
+    Systemd {
+        pid1_systemd: booted || comm.trim() == "systemd",
+        user_bus,
+        dbus_session_bus_address: ctx
+            .var_str("DBUS_SESSION_BUS_ADDRESS")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        linger,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dirs {
+    pub home: Option<PathBuf>,
+    /// "HOME" or "passwd" (HOME unset or empty: the passwd entry was used).
+    pub home_source: String,
+    pub data_dir: PathBuf,
+    pub config_home: PathBuf,
+    pub runtime_base: PathBuf,
+    pub runtime_dir: PathBuf,
+    /// "XDG_RUNTIME_DIR", "--runroot" or "fallback".
+    pub runtime_source: String,
+    /// Why XDG_RUNTIME_DIR was not used (fallback only).
+    pub runtime_fallback_reason: Option<String>,
+    pub xdg_runtime_dir: Option<String>,
+    pub tmp_dir: PathBuf,
+}
+
+pub fn dirs(ctx: &Context) -> Dirs {
+    let (src, why) = match &ctx.runtime_source {
+        RuntimeDirSource::Xdg => ("XDG_RUNTIME_DIR", None),
+        RuntimeDirSource::Flag => ("--runroot", None),
+        RuntimeDirSource::Fallback(w) => ("fallback", Some(w.clone())),
+    };
+    let home_set = ctx.var("HOME").is_some_and(|h| !h.is_empty());
+    Dirs {
+        home: ctx.home.clone(),
+        home_source: if home_set { "HOME" } else { "passwd" }.into(),
+        data_dir: ctx.data_dir.clone(),
+        config_home: ctx.config_home.clone(),
+        runtime_base: ctx.runtime_base.clone(),
+        runtime_dir: ctx.runtime_dir(),
+        runtime_source: src.into(),
+        runtime_fallback_reason: why,
+        xdg_runtime_dir: ctx
+            .var("XDG_RUNTIME_DIR")
+            .map(|v| v.to_string_lossy().into_owned()),
+        tmp_dir: ctx.tmp_dir(),
+    }
+}

@@ -1,0 +1,143 @@
+#!/bin/bash
+# tests/lab/setup.sh — prepare this machine for rctr's tests (Debian 12, run as root).
+#
+# Idempotent and fast when nothing is missing. It:
+#   1. installs the Debian packages the tests and benchmarks need (only missing ones),
+#   2. creates the test users: rctrtest (subordinate IDs 100000:65536) and rctrnosub (none),
+#   3. makes /dev/fuse and /dev/net/tun usable by users (0666), newuidmap/newgidmap setuid,
+#      /run/user/UID 0700 for both users (as logind would),
+#   4. gives rctrtest a podman config (the peer, for benchmarks),
+#   5. starts the lab registries (tests/lab/registry.sh) and builds/pushes the test images
+#      (tests/lab/make-images.sh).
+# Lab state: $RCTR_LAB_DIR (default /var/tmp/rctr-lab). Nothing here touches cgroup mounts.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/env.sh"
+need_root
+T0=$(date +%s)
+log() { printf '[setup %s] %s\n' "$(date +%T)" "$*"; }
+
+# ------------------------------------------------------------------ 1. packages
+PKGS=(
+  # user namespaces, rootfs, networking
+  uidmap fuse-overlayfs fuse3 slirp4netns passt iproute2
+  # registry and image tooling for the lab
+  docker-registry skopeo umoci busybox-static debootstrap apache2-utils jq curl zstd ca-certificates
+  # build dependencies of rctr (libseccomp, libslirp FFI)
+  libslirp-dev libseccomp-dev pkg-config gcc libc6-dev git
+  # tests, benchmarks and the peer
+  hyperfine time procps psmisc libcap2-bin attr acl util-linux podman runc
+  # packaging (packaging/build.sh)
+  rpm dpkg-dev
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  # No init system to speak of here: keep postinsts from starting daemons (docker-registry
+  # ships an init script that would grab port 5000). Only our own policy file is removed.
+  POLICY=/usr/sbin/policy-rc.d
+  OURS=0
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\n# temporary, from rctr tests/lab/setup.sh\nexit 101\n' > "$POLICY"
+    chmod 0755 "$POLICY"
+    OURS=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  [ "$OURS" = 1 ] && rm -f "$POLICY"
+else
+  log "packages: all ${#PKGS[@]} present"
+fi
+
+# ------------------------------------------------------------------ 2. users
+if ! getent passwd "$LAB_USER" >/dev/null; then
+  # Debian's useradd allocates a subordinate range itself (SUB_UID_MIN.. in login.defs).
+  useradd -m -s /bin/bash "$LAB_USER"
+fi
+if ! getent passwd "$LAB_NOSUB_USER" >/dev/null; then
+  useradd -m -s /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$LAB_NOSUB_USER"
+fi
+for f in /etc/subuid /etc/subgid; do
+  touch "$f"
+  # rctrnosub must have no range at all (single-ID mode is what its tests are about).
+  if grep -q "^$LAB_NOSUB_USER:" "$f"; then
+    sed -i "/^$LAB_NOSUB_USER:/d" "$f"
+  fi
+  want="$LAB_USER:$LAB_SUBID_START:$LAB_SUBID_COUNT"
+  have=$(grep "^$LAB_USER:" "$f" || true)
+  if [ "$have" != "$want" ]; then
+    # The tests rely on 100000:65536; refuse if another user owns part of it.
+    if awk -F: -v u="$LAB_USER" -v s="$LAB_SUBID_START" -v c="$LAB_SUBID_COUNT" \
+         '$1 != u && s < $2 + $3 && $2 < s + c { bad = 1 } END { exit !bad }' "$f"; then
+      die "$f: range $LAB_SUBID_START:$LAB_SUBID_COUNT overlaps another user's; fix $f by hand"
+    fi
+    sed -i "/^$LAB_USER:/d" "$f"
+    echo "$want" >> "$f"
+    log "$f: $want"
+  fi
+done
+
+# ------------------------------------------------------------------ 3. devices, helpers, runtime dirs
+# Some VMs ship these 0600 (distros ship 0666); rootless fuse-overlayfs and slirp need them.
+[ -e /dev/fuse ] || mknod -m 0666 /dev/fuse c 10 229
+mkdir -p /dev/net
+[ -e /dev/net/tun ] || mknod -m 0666 /dev/net/tun c 10 200
+chmod 0666 /dev/fuse /dev/net/tun
+for b in /usr/bin/newuidmap /usr/bin/newgidmap; do
+  [ -x "$b" ] || die "$b missing (package uidmap)"
+  if [ ! -u "$b" ] && ! getcap "$b" | grep -q cap_set; then chmod u+s "$b"; fi
+done
+for u in "$LAB_USER" "$LAB_NOSUB_USER"; do
+  uid=$(id -u "$u")
+  install -d -m 0755 /run/user
+  install -d -m 0700 -o "$u" -g "$u" "/run/user/$uid"
+  chmod 0700 "/run/user/$uid"
+done
+
+# ------------------------------------------------------------------ 4. podman config for rctrtest
+H=$(getent passwd "$LAB_USER" | cut -d: -f6)
+C=$H/.config/containers
+install -d -m 0755 -o "$LAB_USER" -g "$LAB_USER" "$H/.config" "$C"
+write_user_file() {  # path (content on stdin): replace only when different
+  local t; t=$(mktemp)
+  cat > "$t"
+  if ! cmp -s "$t" "$1"; then install -m 0644 -o "$LAB_USER" -g "$LAB_USER" "$t" "$1"; fi
+  rm -f "$t"
+}
+write_user_file "$C/registries.conf" <<EOF
+unqualified-search-registries = ["$LAB_REG"]
+
+[[registry]]
+location = "$LAB_REG"
+insecure = true
+
+[[registry]]
+location = "$LAB_AUTH_REG"
+insecure = true
+EOF
+# No systemd user session here: cgroupfs manager, file events. crun refuses this host's hybrid
+# cgroups ("cgroups in hybrid mode not supported"), runc works.
+write_user_file "$C/containers.conf" <<'EOF'
+[containers]
+log_driver = "k8s-file"
+
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+EOF
+write_user_file "$C/storage.conf" <<'EOF'
+[storage]
+driver = "overlay"
+EOF
+
+# ------------------------------------------------------------------ 5. registries and images
+mkdir -p "$LAB_DIR"
+chmod 0755 "$LAB_DIR"
+"$HERE/registry.sh" start
+"$HERE/make-images.sh"
+log "lab ready in $(($(date +%s) - T0)) s: registries $LAB_REG and $LAB_AUTH_REG, users $LAB_USER ($(id -u "$LAB_USER")) and $LAB_NOSUB_USER ($(id -u "$LAB_NOSUB_USER")), state $LAB_DIR"

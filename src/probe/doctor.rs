@@ -427,25 +427,33 @@ fn overlay_checks(v: &mut Vec<Check>, r: &Report) {
                 .or_else(|| o.native.err().map(str::to_string))
                 .unwrap_or_default();
             let on_network = r.rctr.store.filesystem.ok().is_some_and(|f| f.network);
-            let native_fix = if on_network {
-                "put the store on a local disk (--root)".to_string()
+            let untested = native.is_none();
+            let native_fix = if r.rctr.store.dir.problem.is_some() {
+                "fix the store (see the store line), then run rctr doctor again".to_string()
+            } else if untested {
+                "the overlay mount could not be tried: fix the lines above first".into()
+            } else if on_network {
+                "put the store on a local disk (--root)".into()
             } else {
                 "use a kernel >= 5.11 that allows overlay mounts in user namespaces".into()
+            };
+            let what = if untested {
+                format!("native overlay: not tested ({why})")
+            } else {
+                format!("native overlay unavailable ({why})")
             };
             if fuse_ok {
                 v.push(c(
                     Warn,
                     "overlay",
-                    format!(
-                        "native overlay unavailable ({why}): rctr uses fuse-overlayfs (slower)"
-                    ),
+                    format!("{what}: rctr uses fuse-overlayfs (slower)"),
                     Some(native_fix),
                 ));
             } else {
                 v.push(c(
                     Fail,
                     "overlay",
-                    format!("no overlay: native overlay unavailable ({why}) and fuse-overlayfs unusable"),
+                    format!("no overlay: {what} and fuse-overlayfs unusable"),
                     Some(format!("{} (or {native_fix})", fuse_fix())),
                 ));
             }

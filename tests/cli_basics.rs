@@ -76,3 +76,19 @@ fn unknown_command_is_a_usage_error_125() {
     );
     assert!(out.stdout.is_empty(), "{}", describe(&out));
 }
+
+#[test]
+fn lab_is_ready() {
+    require_lab!();
+    // Both registries answer; the auth one asks for credentials.
+    assert_eq!(registry_answers(REGISTRY), Ok(200));
+    assert_eq!(registry_answers(AUTH_REGISTRY), Ok(401));
+    // The golden listing and its lister are where the tests expect them.
+    assert!(golden("layered.txt").contains("/data/opaque/new.txt|f|0:0|0644|1|"));
+    assert!(repo_dir().join("tests/lab/list-tree.sh").exists());
+    // The user can reach the registry from its sandbox (no proxy, loopback open).
+    let sb = Sandbox::new(&user());
+    let out = sb.sh("curl -fsS http://127.0.0.1:5100/v2/busybox/tags/list");
+    assert_ok(&out);
+    assert!(stdout(&out).contains("latest"), "{}", describe(&out));
+}

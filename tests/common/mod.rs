@@ -29,7 +29,7 @@ use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The plain-HTTP lab registry.
@@ -614,12 +614,17 @@ fn unescape_mount_path(s: &str) -> PathBuf {
     PathBuf::from(OsString::from_vec(out))
 }
 
-/// Print once per test process which user the tests run as (the CI log proves it).
+/// Print once per test process and user which user the tests run as (the CI log proves it).
 fn announce(user: &TestUser) {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        eprintln!("integration tests run as uid {} ({})", user.uid, user.name);
-    });
+    static SEEN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap();
+    if !seen.contains(&user.uid) {
+        seen.push(user.uid);
+        visible(&format!(
+            "integration tests run as uid {} ({})",
+            user.uid, user.name
+        ));
+    }
 }
 
 /// Spawn, feed stdin, capture stdout/stderr; kill (by pid) and panic after `timeout`.

@@ -17,6 +17,7 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
         "__userns-selftest" => userns_selftest(),
         "__overlay-probe" => crate::probe::overlay::child_main(rest),
         "__rm-tree" => crate::storage::layers::rm_tree_main(rest),
+        "__unpack-layer" => crate::image::unpack::helper_main(rest),
         _ => return None,
     };
     Some(match res {

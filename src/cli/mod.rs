@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub mod doctor;
 pub mod info;
+pub mod pull;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +55,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Check that this host can run rootless containers, and say how to fix what cannot
     Doctor(doctor::DoctorArgs),
+    /// Pull images from a registry
+    Pull(pull::PullArgs),
 }
 
 /// The clap command tree (used by the docs generator too).
@@ -90,6 +93,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     let res = match cli.command {
         Command::Info(a) => info::run(a, &ctx),
         Command::Doctor(a) => doctor::run(a, &ctx),
+        Command::Pull(a) => pull::run(a, &ctx),
     };
     match res {
         Ok(c) => c,

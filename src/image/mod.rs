@@ -3,7 +3,13 @@
 //! The only async code of rctr lives under here (oci-client on a current-thread tokio
 //! runtime), and only while a pull is running. Namespace work is limited to "unpack inside the
 //! store's mapping" (`unpack`, run in a `__unpack-layer` helper re-exec).
+pub mod auth;
+pub mod progress;
+pub mod pull;
 pub mod reference;
+pub mod registries;
+pub mod registry;
+pub mod unpack;
 
 use crate::context::Context;
 use crate::storage::{ImageRecord, Store};
@@ -53,14 +59,22 @@ pub fn ensure_image(
 ) -> anyhow::Result<ImageRecord> {
     let local = store.resolve_image(reference)?;
     match (policy, local) {
-        (PullPolicy::Missing, Some(img)) => Ok(img),
-        (PullPolicy::Never, Some(img)) => Ok(img),
+        (PullPolicy::Missing | PullPolicy::Never, Some(img)) => Ok(img),
         (PullPolicy::Never, None) => bail!(
-            "{reference}: image not known (and --pull=never): pull it first with `rctr pull {reference}`"
+            "{reference}: image not known and --pull=never: pull it first with `rctr pull {reference}`"
         ),
-        _ => {
-            let _ = (ctx, opts);
-            bail!("{reference}: image not known and pulling is not implemented yet")
-        }
+        (PullPolicy::Missing | PullPolicy::Always, _) => pull::pull(ctx, store, reference, opts),
+        (PullPolicy::Newer, local) => match pull::pull(ctx, store, reference, opts) {
+            Ok(img) => Ok(img),
+            Err(e) => match local {
+                // podman: with --pull=newer a registry that cannot be reached is not fatal
+                // when a local copy exists.
+                Some(img) => {
+                    eprintln!("Warning: {e:#}; using the local image {}", &img.id[..12]);
+                    Ok(img)
+                }
+                None => Err(e),
+            },
+        },
     }
 }

@@ -50,8 +50,10 @@ pub struct ImageRecord {
     pub pulled_at: String,
     /// Digest of the index / manifest list it was pulled through, if any.
     pub list_digest: Option<String>,
-    /// Repositories (`registry/repo`) it was pulled from: with `digest` these give RepoDigests.
+    /// Repositories (`registry/repo`) it was pulled from: with `digests` these give RepoDigests.
     pub repos: Vec<String>,
+    /// All manifest (and index) digests it was pulled as, `digest` included.
+    pub digests: Vec<String>,
     pub manifest_media_type: String,
 }
 
@@ -62,6 +64,9 @@ pub struct ImageMeta {
     pub digest: String,
     #[serde(default)]
     pub list_digest: Option<String>,
+    /// Every manifest/index digest this image was pulled as (RepoDigests, name@digest lookup).
+    #[serde(default)]
+    pub digests: Vec<String>,
     #[serde(default)]
     pub repos: Vec<String>,
     pub layers: Vec<String>,
@@ -80,7 +85,7 @@ struct StoreInfo {
     mapping: IdMapping,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
     mapping: IdMapping,
@@ -94,7 +99,7 @@ impl Store {
     /// (they appear on first write). Fails when the store was unpacked with a mapping this
     /// user can no longer use (subordinate IDs changed), saying what to do.
     pub fn open(ctx: &Context) -> anyhow::Result<Store> {
-        let plan = crate::idmap::plan(&Default::default(), ctx.user.as_deref(), ctx.uid, ctx.gid);
+        let plan = crate::idmap::plan_for(ctx);
         Self::open_with(&ctx.data_dir, plan.mapping, plan.single_reason)
     }
 
@@ -178,6 +183,7 @@ impl Store {
                 id: &m.id,
                 digests: std::iter::once(m.digest.as_str())
                     .chain(m.list_digest.as_deref())
+                    .chain(m.digests.iter().map(String::as_str))
                     .collect(),
                 repos: m.repos.iter().map(String::as_str).collect(),
             })
@@ -333,12 +339,22 @@ impl Store {
         Ok(ImageRecord {
             names: names.names_of(&m.id),
             id: m.id,
-            digest: m.digest,
+            digest: m.digest.clone(),
             config,
             layers: m.layers,
             created: m.created,
             size: m.size,
             pulled_at: m.pulled_at,
+            digests: {
+                let mut d: Vec<String> = std::iter::once(m.digest.clone())
+                    .chain(m.list_digest.clone())
+                    .chain(m.digests)
+                    .collect();
+                d.dedup();
+                let mut seen = std::collections::HashSet::new();
+                d.retain(|x| seen.insert(x.clone()));
+                d
+            },
             list_digest: m.list_digest,
             repos: m.repos,
             manifest_media_type: m.manifest_media_type,
@@ -382,6 +398,16 @@ impl Store {
                 }
             }
             m.repos.sort();
+            for d in old
+                .digests
+                .into_iter()
+                .chain(std::iter::once(old.digest))
+                .chain(old.list_digest)
+            {
+                if !m.digests.contains(&d) {
+                    m.digests.push(d);
+                }
+            }
             atomic_write_json(&dir.join("record.json"), &m)?;
         } else {
             let tmp = self.new_temp("img")?;

@@ -1,0 +1,429 @@
+//! Pulling an image: resolve the reference, fetch manifest + config, then stream every layer
+//! ONCE: download → sha256 (oci-client, while streaming) → pipe → helper in the store's user
+//! namespace (decompress ∥ diff-ID hash ∥ untar). Layers run in parallel; a layer becomes
+//! visible (`layers/<hex>`) only after its bytes matched both the blob digest and the diff ID,
+//! and the image only after all its layers did.
+use super::auth::{self, Credentials};
+use super::progress::Progress;
+use super::reference::Reference;
+use super::registries::{Registries, Source};
+use super::registry::{self, Descriptor, Manifest, Platform};
+use super::unpack::UnpackReport;
+use super::PullOptions;
+use crate::context::Context;
+use crate::fsutil::FileLock;
+use crate::storage::{hex_of, now_rfc3339, ImageMeta, ImageRecord, LayerMeta, Store};
+use anyhow::{anyhow, bail, Context as _};
+use futures_util::StreamExt;
+use sha2::Digest;
+use std::os::fd::OwnedFd;
+use std::pin::Pin;
+use std::task::{Context as TaskCx, Poll};
+
+/// Layers downloaded at once (2-core machines: more only adds contention).
+const PARALLEL_LAYERS: usize = 4;
+
+/// Pull `input` into `store` and return the stored image. Prints podman's progress chatter on
+/// stderr (nothing with `opts.quiet`). Starts a current-thread tokio runtime for the duration.
+pub fn pull(
+    ctx: &Context,
+    store: &Store,
+    input: &str,
+    opts: &PullOptions,
+) -> anyhow::Result<ImageRecord> {
+    let regs = Registries::load(ctx)?;
+    let r = Reference::parse(input)?;
+    let cands = regs.candidates(&r)?;
+    let want = registry::wanted_platform(opts.platform.as_deref(), opts.arch.as_deref())?;
+    let creds = match &opts.creds {
+        Some(c) => {
+            let (u, p) = c.split_once(':').unwrap_or((c.as_str(), ""));
+            Some(Credentials {
+                username: u.into(),
+                password: p.into(),
+            })
+        }
+        None => None,
+    };
+    let mut store = store.clone();
+    // Work dirs of pulls that were killed: never trusted, removed here (under their locks).
+    if let Err(e) = store.cleanup_tmp() {
+        eprintln!("Warning: could not clean stale temporary files: {e:#}");
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let progress = Progress::new(opts.quiet);
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    for cand in &cands {
+        let shown = cand.tagged_name().unwrap_or_else(|| cand.to_string());
+        progress.line(&format!("Trying to pull {shown}..."));
+        let sources = match regs.sources(cand, opts.tls_verify) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        for src in &sources {
+            let creds = match &creds {
+                Some(c) => Some(c.clone()),
+                None => auth::lookup(
+                    ctx,
+                    opts.authfile.as_deref(),
+                    &src.registry,
+                    &src.repository,
+                )?,
+            };
+            let job = Job {
+                store: &mut store,
+                cand,
+                shown: &shown,
+                src,
+                want: &want,
+                creds: creds.as_ref(),
+                progress: &progress,
+            };
+            match rt.block_on(job.run()) {
+                Ok(rec) => return Ok(rec),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    Err(match errors.len() {
+        0 => anyhow!("{input}: no source to pull from"),
+        1 => errors.remove(0),
+        _ => anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| format!("{e:#}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    })
+}
+
+struct Job<'a> {
+    store: &'a mut Store,
+    cand: &'a Reference,
+    shown: &'a str,
+    src: &'a Source,
+    want: &'a Platform,
+    creds: Option<&'a Credentials>,
+    progress: &'a Progress,
+}
+
+struct LayerDone {
+    diff_id: String,
+    _use_lock: FileLock,
+    installed: bool,
+    report: Option<UnpackReport>,
+    size: u64,
+}
+
+impl Job<'_> {
+    async fn run(self) -> anyhow::Result<ImageRecord> {
+        let what = self.shown;
+        let reg = &self.src.registry;
+        let oerr =
+            |e: oci_client::errors::OciDistributionError| anyhow!(registry::explain(&e, what, reg));
+        let auth = registry::registry_auth(self.creds);
+        let client = registry::client_for(self.src).await;
+        let top = registry::oci_ref(
+            self.src,
+            self.cand.tag_or_latest(),
+            self.cand.digest.as_deref(),
+        );
+        let (bytes, digest) = client
+            .pull_manifest_raw(&top, &auth, registry::ACCEPT)
+            .await
+            .map_err(oerr)?;
+        let parsed = registry::parse_manifest(&bytes).map_err(|e| anyhow!("{what}: {e:#}"))?;
+        let (manifest, digest, list_digest, parsed) = match parsed {
+            m @ Manifest::Image { .. } => (bytes, digest, None, m),
+            Manifest::Index { manifests } => {
+                let d = registry::choose_platform(&manifests, self.want)
+                    .map_err(|m| anyhow!("{what}: {m}"))?;
+                let r2 = top.clone_with_digest(d.digest.clone());
+                let (b2, d2) = client
+                    .pull_manifest_raw(&r2, &auth, registry::ACCEPT)
+                    .await
+                    .map_err(oerr)?;
+                // The registry may ignore the digest we asked for: check it ourselves.
+                let got = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&b2)));
+                if got != d.digest {
+                    bail!("{what}: manifest {} does not match its digest (got {got}): the registry sent corrupt data", d.digest);
+                }
+                match registry::parse_manifest(&b2).map_err(|e| anyhow!("{what}: {e:#}"))? {
+                    m @ Manifest::Image { .. } => (b2, d2, Some(digest), m),
+                    Manifest::Index { .. } => {
+                        bail!("{what}: nested image indexes are not supported")
+                    }
+                }
+            }
+        };
+        let Manifest::Image {
+            media_type,
+            config: config_desc,
+            layers,
+        } = parsed
+        else {
+            unreachable!()
+        };
+        let mut config_bytes = Vec::new();
+        client
+            .pull_blob(&top, config_desc.digest.as_str(), &mut config_bytes)
+            .await
+            .map_err(oerr)?;
+        let id = hex::encode(sha2::Sha256::digest(&config_bytes));
+        let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&config_bytes)
+            .map_err(|e| anyhow!("{what}: the image config is not valid JSON: {e}"))?;
+        let diff_ids: Vec<String> = config.rootfs().diff_ids().clone();
+        if diff_ids.len() != layers.len() {
+            bail!(
+                "{what}: the manifest lists {} layers but the config has {} diff IDs: the image is corrupt",
+                layers.len(),
+                diff_ids.len()
+            );
+        }
+        self.progress.line("Getting image source signatures");
+        let store = &*self.store;
+        let results: Vec<anyhow::Result<LayerDone>> = futures_util::stream::iter(
+            layers
+                .iter()
+                .zip(diff_ids.iter())
+                .map(|(l, d)| fetch_layer(&client, &top, l, d, store, self.progress, what)),
+        )
+        .buffered(PARALLEL_LAYERS)
+        .collect()
+        .await;
+        let mut done = Vec::new();
+        let mut first_err = None;
+        for r in results {
+            match r {
+                Ok(d) => done.push(d),
+                Err(e) if first_err.is_none() => first_err = Some(e),
+                Err(_) => {}
+            }
+        }
+        if let Some(e) = first_err {
+            let installed: Vec<String> = done
+                .iter()
+                .filter(|d| d.installed)
+                .map(|d| d.diff_id.clone())
+                .collect();
+            drop(done); // release the use-locks so GC may take the layers we added
+            if !installed.is_empty() {
+                let _ = store.gc_layers(Some(&installed));
+            }
+            return Err(e);
+        }
+        let mut warned_owner = false;
+        for d in &done {
+            if let Some(r) = &d.report {
+                for w in &r.warnings {
+                    eprintln!("Warning: {w}");
+                }
+                if r.foreign_owners && !warned_owner {
+                    warned_owner = true;
+                    eprintln!(
+                        "Warning: single-ID mode ({}): files of other owners in this image belong to you; their owners are kept in the user.rctr.owner xattr",
+                        store.single_id_notice().unwrap_or("no subordinate IDs")
+                    );
+                }
+            }
+        }
+        self.progress.line(&format!("Copying config sha256:{id}"));
+        self.progress.line("Writing manifest to image destination");
+        let meta = ImageMeta {
+            id: id.clone(),
+            digest,
+            list_digest,
+            digests: Vec::new(),
+            repos: vec![self.cand.name()],
+            layers: diff_ids,
+            created: config.created().clone(),
+            size: done.iter().map(|d| d.size).sum(),
+            pulled_at: now_rfc3339(),
+            manifest_media_type: media_type,
+        };
+        let names: Vec<String> = self.cand.tagged_name().into_iter().collect();
+        {
+            let _g = self.store.lock_images()?;
+            self.store
+                .commit_image(meta, &config_bytes, &manifest, &names)?;
+        }
+        drop(done);
+        self.store.resolve_image(&id)?.ok_or_else(|| {
+            anyhow!("{what}: image {id} vanished right after the pull (removed concurrently?)")
+        })
+    }
+}
+
+/// Fetch one layer unless the store has it; returns holding its use-lock.
+async fn fetch_layer(
+    client: &oci_client::Client,
+    r: &oci_client::Reference,
+    desc: &Descriptor,
+    diff_id: &str,
+    store: &Store,
+    progress: &Progress,
+    what: &str,
+) -> anyhow::Result<LayerDone> {
+    let compression = registry::layer_compression(&desc.media_type)?;
+    let (s, d) = (store.clone(), diff_id.to_string());
+    let dl = tokio::task::spawn_blocking(move || s.layer_download_lock(&d)).await??;
+    let (s, d) = (store.clone(), diff_id.to_string());
+    let use_lock = tokio::task::spawn_blocking(move || s.layer_use_lock(&d)).await??;
+    if store.has_layer(diff_id) {
+        progress.skipped(&desc.digest);
+        return Ok(LayerDone {
+            diff_id: diff_id.to_string(),
+            _use_lock: use_lock,
+            installed: false,
+            report: None,
+            size: store.layer_meta(diff_id).map(|m| m.size).unwrap_or(0),
+        });
+    }
+    let tmp = store.new_temp("layer")?;
+    let diff = tmp.path().join("diff");
+    std::fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
+    let res = download_and_unpack(client, r, desc, compression, store, &diff, progress).await;
+    let report = match res {
+        Ok(rep) => rep,
+        Err(e) => {
+            let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
+            return Err(anyhow!("{what}: {e:#}"));
+        }
+    };
+    if report.diff_id != diff_id {
+        let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
+        bail!(
+            "{what}: layer {} does not match the diff ID in the image config (expected {diff_id}, got {}): the image is corrupt",
+            desc.digest,
+            report.diff_id
+        );
+    }
+    let meta = LayerMeta {
+        diff_id: diff_id.to_string(),
+        size: report.size,
+        compressed: vec![desc.digest.clone()],
+        created_at: now_rfc3339(),
+        foreign_owners: report.foreign_owners,
+        skipped_devices: report.skipped_devices,
+    };
+    if let Err(e) = store.install_layer(&tmp, &meta) {
+        let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
+        return Err(e);
+    }
+    drop(dl);
+    Ok(LayerDone {
+        diff_id: diff_id.to_string(),
+        _use_lock: use_lock,
+        installed: true,
+        size: report.size,
+        report: Some(report),
+    })
+}
+
+async fn download_and_unpack(
+    client: &oci_client::Client,
+    r: &oci_client::Reference,
+    desc: &Descriptor,
+    compression: super::unpack::Compression,
+    store: &Store,
+    diff: &std::path::Path,
+    progress: &Progress,
+) -> anyhow::Result<UnpackReport> {
+    use std::process::Stdio;
+    let mapping = store.mapping().clone();
+    let dest = diff.to_path_buf();
+    let mut child = tokio::task::spawn_blocking(move || {
+        let mut cmd = crate::userns::self_command("__unpack-layer");
+        cmd.arg(&dest)
+            .arg(compression.as_str())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        crate::userns::spawn_mapped(&mut cmd, &mapping)
+    })
+    .await??;
+    let stdin = child.stdin.take().expect("piped stdin");
+    let waiter = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let sender = tokio::net::unix::pipe::Sender::from_owned_fd(OwnedFd::from(stdin))
+        .context("setting up the layer pipe")?;
+    let bar = progress.blob(&desc.digest, desc.size.max(0) as u64);
+    let writer = CountingWriter {
+        inner: sender,
+        bar: bar.clone(),
+    };
+    let dl = client.pull_blob(r, desc.digest.as_str(), writer).await;
+    let out = waiter.await??;
+    let child_msg = || {
+        let e = String::from_utf8_lossy(&out.stderr);
+        e.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim_start_matches("Error: ").to_string())
+            .unwrap_or_else(|| format!("unpack helper exited with {}", out.status))
+    };
+    let short = &hex_of(&desc.digest)[..12.min(hex_of(&desc.digest).len())];
+    match dl {
+        Err(e @ oci_client::errors::OciDistributionError::DigestError(_)) => {
+            progress.fail(bar.as_ref());
+            bail!(registry::explain(
+                &e,
+                &format!("blob {}", desc.digest),
+                r.registry()
+            ))
+        }
+        Err(_) if !out.status.success() => {
+            progress.fail(bar.as_ref());
+            bail!("unpacking layer {short}: {}", child_msg())
+        }
+        Err(e) => {
+            progress.fail(bar.as_ref());
+            bail!(registry::explain(
+                &e,
+                &format!("blob {}", desc.digest),
+                r.registry()
+            ))
+        }
+        Ok(()) if !out.status.success() => {
+            progress.fail(bar.as_ref());
+            bail!("unpacking layer {short}: {}", child_msg())
+        }
+        Ok(()) => {
+            progress.done(bar.as_ref());
+            serde_json::from_slice(&out.stdout).context("reading the unpack helper's report")
+        }
+    }
+}
+
+/// Counts bytes into the progress bar on their way to the unpack helper.
+struct CountingWriter<W> {
+    inner: W,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountingWriter<W> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskCx<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let (Poll::Ready(Ok(n)), Some(b)) = (&r, &self.bar) {
+            b.inc(*n as u64);
+        }
+        r
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskCx<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut TaskCx<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

@@ -10,6 +10,15 @@ use std::process::ExitCode;
 pub mod doctor;
 pub mod info;
 pub mod pull;
+pub mod image;
+pub mod images;
+pub mod inspect;
+pub mod load;
+pub mod login;
+pub mod logout;
+pub mod rmi;
+pub mod save;
+pub mod tag;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,6 +66,26 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Pull images from a registry
     Pull(pull::PullArgs),
+    /// List images in local storage
+    Images(images::ImagesArgs),
+    /// Remove images from local storage
+    Rmi(rmi::RmiArgs),
+    /// Add names to an image
+    Tag(tag::TagArgs),
+    /// Remove names from an image
+    Untag(tag::UntagArgs),
+    /// Display the configuration of containers or images
+    Inspect(inspect::InspectArgs),
+    /// Manage images
+    Image(image::ImageArgs),
+    /// Log in to a container registry
+    Login(login::LoginArgs),
+    /// Log out of a container registry
+    Logout(logout::LogoutArgs),
+    /// Save images to an archive
+    Save(save::SaveArgs),
+    /// Load images from an archive
+    Load(load::LoadArgs),
 }
 
 /// The clap command tree (used by the docs generator too).
@@ -94,6 +123,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Info(a) => info::run(a, &ctx),
         Command::Doctor(a) => doctor::run(a, &ctx),
         Command::Pull(a) => pull::run(a, &ctx),
+        Command::Images(a) => images::run(a, &ctx),
+        Command::Rmi(a) => rmi::run(a, &ctx),
+        Command::Tag(a) => tag::run(a, &ctx),
+        Command::Untag(a) => tag::run_untag(a, &ctx),
+        Command::Inspect(a) => inspect::run(a, &ctx),
+        Command::Image(a) => image::run(a, &ctx),
+        Command::Login(a) => login::run(a, &ctx),
+        Command::Logout(a) => logout::run(a, &ctx),
+        Command::Save(a) => save::run(a, &ctx),
+        Command::Load(a) => load::run(a, &ctx),
     };
     match res {
         Ok(c) => c,

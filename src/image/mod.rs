@@ -3,13 +3,18 @@
 //! The only async code of rctr lives under here (oci-client on a current-thread tokio
 //! runtime), and only while a pull is running. Namespace work is limited to "unpack inside the
 //! store's mapping" (`unpack`, run in a `__unpack-layer` helper re-exec).
+pub mod archive;
 pub mod auth;
+pub mod layer;
 pub mod progress;
 pub mod pull;
 pub mod reference;
 pub mod registries;
 pub mod registry;
+pub mod remove;
+pub mod tarsplit;
 pub mod unpack;
+pub mod view;
 
 use crate::context::Context;
 use crate::storage::{ImageRecord, Store};

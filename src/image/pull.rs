@@ -4,6 +4,7 @@
 //! visible (`layers/<hex>`) only after its bytes matched both the blob digest and the diff ID,
 //! and the image only after all its layers did.
 use super::auth::{self, Credentials};
+use super::layer::{self, LayerHold};
 use super::progress::Progress;
 use super::reference::Reference;
 use super::registries::{Registries, Source};
@@ -11,8 +12,7 @@ use super::registry::{self, Descriptor, Manifest, Platform};
 use super::unpack::UnpackReport;
 use super::PullOptions;
 use crate::context::Context;
-use crate::fsutil::FileLock;
-use crate::storage::{hex_of, now_rfc3339, ImageMeta, ImageRecord, LayerMeta, Store};
+use crate::storage::{hex_of, now_rfc3339, ImageMeta, ImageRecord, Store};
 use anyhow::{anyhow, bail, Context as _};
 use futures_util::StreamExt;
 use sha2::Digest;
@@ -115,14 +115,6 @@ struct Job<'a> {
     progress: &'a Progress,
 }
 
-struct LayerDone {
-    diff_id: String,
-    _use_lock: FileLock,
-    installed: bool,
-    report: Option<UnpackReport>,
-    size: u64,
-}
-
 impl Job<'_> {
     async fn run(self) -> anyhow::Result<ImageRecord> {
         let what = self.shown;
@@ -190,7 +182,7 @@ impl Job<'_> {
         }
         self.progress.line("Getting image source signatures");
         let store = &*self.store;
-        let results: Vec<anyhow::Result<LayerDone>> = futures_util::stream::iter(
+        let results: Vec<anyhow::Result<LayerHold>> = futures_util::stream::iter(
             layers
                 .iter()
                 .zip(diff_ids.iter())
@@ -209,15 +201,7 @@ impl Job<'_> {
             }
         }
         if let Some(e) = first_err {
-            let installed: Vec<String> = done
-                .iter()
-                .filter(|d| d.installed)
-                .map(|d| d.diff_id.clone())
-                .collect();
-            drop(done); // release the use-locks so GC may take the layers we added
-            if !installed.is_empty() {
-                let _ = store.gc_layers(Some(&installed));
-            }
+            layer::rollback(store, done);
             return Err(e);
         }
         let mut warned_owner = false;
@@ -271,61 +255,25 @@ async fn fetch_layer(
     store: &Store,
     progress: &Progress,
     what: &str,
-) -> anyhow::Result<LayerDone> {
+) -> anyhow::Result<LayerHold> {
     let compression = registry::layer_compression(&desc.media_type)?;
     let (s, d) = (store.clone(), diff_id.to_string());
-    let dl = tokio::task::spawn_blocking(move || s.layer_download_lock(&d)).await??;
-    let (s, d) = (store.clone(), diff_id.to_string());
-    let use_lock = tokio::task::spawn_blocking(move || s.layer_use_lock(&d)).await??;
-    if store.has_layer(diff_id) {
-        progress.skipped(&desc.digest);
-        return Ok(LayerDone {
-            diff_id: diff_id.to_string(),
-            _use_lock: use_lock,
-            installed: false,
-            report: None,
-            size: store.layer_meta(diff_id).map(|m| m.size).unwrap_or(0),
-        });
-    }
-    let tmp = store.new_temp("layer")?;
-    let diff = tmp.path().join("diff");
-    std::fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
-    let res = download_and_unpack(client, r, desc, compression, store, &diff, progress).await;
-    let report = match res {
-        Ok(rep) => rep,
-        Err(e) => {
-            let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
-            return Err(anyhow!("{what}: {e:#}"));
+    let job = match tokio::task::spawn_blocking(move || layer::prepare(&s, &d)).await?? {
+        layer::Prepared::Have(h) => {
+            progress.skipped(&desc.digest);
+            return Ok(h);
         }
+        layer::Prepared::Fetch(job) => job,
     };
-    if report.diff_id != diff_id {
-        let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
-        bail!(
-            "{what}: layer {} does not match the diff ID in the image config (expected {diff_id}, got {}): the image is corrupt",
-            desc.digest,
-            report.diff_id
-        );
+    match download_and_unpack(client, r, desc, compression, store, &job, progress).await {
+        Ok(rep) => {
+            layer::install(store, job, rep, &desc.digest).map_err(|e| anyhow!("{what}: {e:#}"))
+        }
+        Err(e) => {
+            layer::discard(store, job);
+            Err(anyhow!("{what}: {e:#}"))
+        }
     }
-    let meta = LayerMeta {
-        diff_id: diff_id.to_string(),
-        size: report.size,
-        compressed: vec![desc.digest.clone()],
-        created_at: now_rfc3339(),
-        foreign_owners: report.foreign_owners,
-        skipped_devices: report.skipped_devices,
-    };
-    if let Err(e) = store.install_layer(&tmp, &meta) {
-        let _ = store.remove_trees(&[tmp.path().to_path_buf()]);
-        return Err(e);
-    }
-    drop(dl);
-    Ok(LayerDone {
-        diff_id: diff_id.to_string(),
-        _use_lock: use_lock,
-        installed: true,
-        size: report.size,
-        report: Some(report),
-    })
 }
 
 async fn download_and_unpack(
@@ -334,20 +282,13 @@ async fn download_and_unpack(
     desc: &Descriptor,
     compression: super::unpack::Compression,
     store: &Store,
-    diff: &std::path::Path,
+    job: &layer::LayerJob,
     progress: &Progress,
 ) -> anyhow::Result<UnpackReport> {
-    use std::process::Stdio;
-    let mapping = store.mapping().clone();
-    let dest = diff.to_path_buf();
+    // spawn_mapped waits for newuidmap: keep it off the async thread.
+    let (s, dest) = (store.clone(), job.diff_dir());
     let mut child = tokio::task::spawn_blocking(move || {
-        let mut cmd = crate::userns::self_command("__unpack-layer");
-        cmd.arg(&dest)
-            .arg(compression.as_str())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        crate::userns::spawn_mapped(&mut cmd, &mapping)
+        layer::spawn_unpacker(&s, &dest, compression, std::process::Stdio::piped())
     })
     .await??;
     let stdin = child.stdin.take().expect("piped stdin");
@@ -361,45 +302,25 @@ async fn download_and_unpack(
     };
     let dl = client.pull_blob(r, desc.digest.as_str(), writer).await;
     let out = waiter.await??;
-    let child_msg = || {
-        let e = String::from_utf8_lossy(&out.stderr);
-        e.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| l.trim_start_matches("Error: ").to_string())
-            .unwrap_or_else(|| format!("unpack helper exited with {}", out.status))
-    };
     let short = &hex_of(&desc.digest)[..12.min(hex_of(&desc.digest).len())];
-    match dl {
+    let blob = format!("blob {}", desc.digest);
+    let res = match dl {
+        // A digest mismatch explains whatever the helper saw: report it first.
         Err(e @ oci_client::errors::OciDistributionError::DigestError(_)) => {
-            progress.fail(bar.as_ref());
-            bail!(registry::explain(
-                &e,
-                &format!("blob {}", desc.digest),
-                r.registry()
-            ))
+            Err(anyhow!(registry::explain(&e, &blob, r.registry())))
         }
-        Err(_) if !out.status.success() => {
-            progress.fail(bar.as_ref());
-            bail!("unpacking layer {short}: {}", child_msg())
-        }
-        Err(e) => {
-            progress.fail(bar.as_ref());
-            bail!(registry::explain(
-                &e,
-                &format!("blob {}", desc.digest),
-                r.registry()
-            ))
-        }
-        Ok(()) if !out.status.success() => {
-            progress.fail(bar.as_ref());
-            bail!("unpacking layer {short}: {}", child_msg())
-        }
-        Ok(()) => {
-            progress.done(bar.as_ref());
-            serde_json::from_slice(&out.stdout).context("reading the unpack helper's report")
-        }
+        Err(_) if !out.status.success() => Err(anyhow!(
+            "unpacking layer {short}: {}",
+            layer::helper_error(&out)
+        )),
+        Err(e) => Err(anyhow!(registry::explain(&e, &blob, r.registry()))),
+        Ok(()) => layer::report(&out).map_err(|e| anyhow!("unpacking layer {short}: {e:#}")),
+    };
+    match &res {
+        Ok(_) => progress.done(bar.as_ref()),
+        Err(_) => progress.fail(bar.as_ref()),
     }
+    res
 }
 
 /// Counts bytes into the progress bar on their way to the unpack helper.

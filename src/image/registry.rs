@@ -327,6 +327,82 @@ fn auth_msg(what: &str, registry: &str) -> String {
     format!("{what}: authentication required or invalid username/password for {registry}: run `rctr login {registry}`")
 }
 
+/// Check `creds` against `host` the way podman's login does: `GET /v2/` with basic auth, and
+/// for a bearer-token registry a token request with the same credentials.
+pub async fn verify_login(
+    host: &str,
+    creds: &super::auth::Credentials,
+    insecure: bool,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .danger_accept_invalid_certs(insecure)
+        .timeout(std::time::Duration::from_secs(30))
+        .user_agent(concat!("rctr/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    let scheme = if insecure && !speaks_tls(host).await {
+        "http"
+    } else {
+        "https"
+    };
+    let url = format!("{scheme}://{host}/v2/");
+    let res = client
+        .get(&url)
+        .basic_auth(&creds.username, Some(&creds.password))
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to registry {host}: {}", root_cause(&e)))?;
+    if res.status().is_success() {
+        return Ok(());
+    }
+    if res.status() != reqwest::StatusCode::UNAUTHORIZED {
+        bail!(
+            "registry {host} answered HTTP {} to /v2/",
+            res.status().as_u16()
+        );
+    }
+    let challenge = res
+        .headers()
+        .get(reqwest::header::WWW_AUTHENTICATE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if !challenge.to_ascii_lowercase().starts_with("bearer") {
+        bail!("invalid username/password");
+    }
+    let param = |k: &str| -> Option<String> {
+        let i = challenge.find(&format!("{k}=\""))? + k.len() + 2;
+        let rest = &challenge[i..];
+        Some(rest[..rest.find('"')?].to_string())
+    };
+    let Some(realm) = param("realm") else {
+        bail!("registry {host} sent a bearer challenge without a realm");
+    };
+    let mut req = client
+        .get(&realm)
+        .basic_auth(&creds.username, Some(&creds.password));
+    if let Some(svc) = param("service") {
+        req = req.query(&[("service", svc)]);
+    }
+    let tok = req.send().await.map_err(|e| {
+        anyhow::anyhow!("cannot reach the token server {realm}: {}", root_cause(&e))
+    })?;
+    if tok.status().is_success() {
+        Ok(())
+    } else {
+        bail!("invalid username/password")
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s = x.to_string();
+        src = x.source();
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,27 @@ impl NamesIndex {
         Lookup::None
     }
 
+    /// The stored tagged name `input` refers to, if `input` is a name (not an ID or digest):
+    /// the exact key for a qualified reference, the (first) suffix match for a short name.
+    pub fn matching_name(&self, input: &str) -> Option<String> {
+        let r = Reference::parse(input).ok()?;
+        if r.digest.is_some() {
+            return None;
+        }
+        let tag = r.tag_or_latest()?;
+        if r.is_qualified() {
+            let k = format!("{}:{tag}", r.name());
+            return self.names.contains_key(&k).then_some(k);
+        }
+        self.names
+            .keys()
+            .find(|n| {
+                let (name, t) = split_tag(n);
+                t == tag && name_matches(&r.name(), name, false)
+            })
+            .cloned()
+    }
+
     fn by_reference(&self, r: &Reference, images: &[Candidate]) -> Lookup {
         if let Some(d) = &r.digest {
             let hits: Vec<String> = images

@@ -1,0 +1,70 @@
+//! `rctr rmi` / `rctr image rm`: remove images (podman's untag-or-delete rules and exit codes:
+//! 1 when an image is not known, 2 when a container uses it).
+use crate::context::Context;
+use crate::image::remove;
+use crate::storage::Store;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct RmiArgs {
+    /// Images to remove (name, ID or ID prefix)
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<String>,
+    /// Remove all images
+    #[arg(short, long)]
+    pub all: bool,
+    /// Also remove images used by (stopped) containers, removing those containers, and images
+    /// with several names referenced by ID
+    #[arg(short, long)]
+    pub force: bool,
+    /// Do not fail for images that are not known
+    #[arg(short, long)]
+    pub ignore: bool,
+    /// Accepted for podman compatibility (rctr keeps no intermediate images)
+    #[arg(long, hide = true)]
+    pub no_prune: bool,
+}
+
+pub fn run(args: RmiArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    if args.images.is_empty() && !args.all {
+        anyhow::bail!("image name or ID must be specified (or use --all)");
+    }
+    if args.all && !args.images.is_empty() {
+        anyhow::bail!("when using the --all switch, you may not pass any images names or IDs");
+    }
+    let store = Store::open(ctx)?;
+    let targets: Vec<String> = if args.all {
+        store.images()?.into_iter().map(|i| i.id).collect()
+    } else {
+        args.images.clone()
+    };
+    // podman removes what it can and reports the first failure with the most severe code.
+    let mut failure: Option<anyhow::Error> = None;
+    for t in &targets {
+        match remove::rmi(ctx, &store, t, args.force || args.all) {
+            Ok(r) => {
+                for n in &r.untagged {
+                    println!("Untagged: {n}");
+                }
+                for d in &r.deleted {
+                    println!("Deleted: {d}");
+                }
+            }
+            Err(e) => {
+                let code = crate::error::exit_code_for(&e);
+                if args.ignore && code == remove::EXIT_RMI_UNKNOWN {
+                    continue;
+                }
+                if failure.is_some() {
+                    eprintln!("Error: {e:#}");
+                } else {
+                    failure = Some(e);
+                }
+            }
+        }
+    }
+    match failure {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => Err(e),
+    }
+}

@@ -17,6 +17,7 @@
 //! moment it relies on a layer until its image record is committed; garbage collection only
 //! removes a layer whose lock it can take EXCLUSIVE without waiting, so it never deletes a
 //! layer out from under a pull.
+pub mod debug;
 pub mod layers;
 pub mod names;
 

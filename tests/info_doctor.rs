@@ -202,6 +202,20 @@ fn info_default_yaml_and_go_templates() {
 }
 
 #[test]
+fn a_broken_probe_reports_its_error_in_its_field() {
+    if !require_users() {
+        return;
+    }
+    let sb = Sandbox::new(&user());
+    let conf = sb.config_home().join("containers/registries.conf");
+    std::fs::write(&conf, "unqualified-search-registries = [\"oops\"\n[[[").unwrap();
+    let v = info(&sb, &[]);
+    let err = v["registries"]["error"].as_str().unwrap();
+    assert!(err.contains("registries.conf"), "{err}");
+    assert_eq!(v["rctr"]["userNamespace"]["works"], true);
+}
+
+#[test]
 fn overlay_probe_is_cached_in_the_store_and_leaves_nothing_behind() {
     if !require_users() {
         return;

@@ -202,6 +202,18 @@ fn info_default_yaml_and_go_templates() {
 }
 
 #[test]
+fn store_counts_follow_pull() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let v = info(&sb, &[]);
+    assert_eq!(v["store"]["imageStore"]["number"], 0);
+    assert_eq!(v["store"]["containerStore"]["number"], 0);
+    sb.rctr_ok(&["pull", "-q", &format!("{REGISTRY}/busybox:latest")]);
+    let v = info(&sb, &[]);
+    assert_eq!(v["store"]["imageStore"]["number"], 1, "{}", v["store"]);
+}
+
+#[test]
 fn a_broken_probe_reports_its_error_in_its_field() {
     if !require_users() {
         return;

@@ -130,8 +130,8 @@ pub struct Store {
     pub graph_status: BTreeMap<String, String>,
     pub graph_root_allocated: u64,
     pub graph_root_used: u64,
-    pub image_store: Count,
-    pub container_store: ContainerCount,
+    pub image_store: Probed<Count>,
+    pub container_store: Probed<ContainerCount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,6 +270,26 @@ fn statvfs_sizes(p: &std::path::Path) -> (u64, u64) {
     }
 }
 
+fn image_count(ctx: &Context) -> anyhow::Result<Count> {
+    let n = crate::storage::Store::open(ctx)?.load_metas()?.len();
+    Ok(Count { number: n as u64 })
+}
+
+fn container_count(ctx: &Context) -> anyhow::Result<ContainerCount> {
+    use crate::container::{Container, Status};
+    let all = Container::list(ctx)?;
+    let running = all
+        .iter()
+        .filter(|c| c.state().status == Status::Running)
+        .count() as u64;
+    Ok(ContainerCount {
+        number: all.len() as u64,
+        paused: 0,
+        running,
+        stopped: all.len() as u64 - running,
+    })
+}
+
 /// Run every probe (the slow ones in parallel) and assemble the report.
 pub fn collect(ctx: &Context, opts: Options) -> Report {
     let t0 = Instant::now();
@@ -357,13 +377,8 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
         graph_status,
         graph_root_allocated: alloc,
         graph_root_used: used,
-        image_store: Count { number: 0 },
-        container_store: ContainerCount {
-            number: 0,
-            paused: 0,
-            running: 0,
-            stopped: 0,
-        },
+        image_store: Probed::from_result(image_count(ctx)),
+        container_store: Probed::from_result(container_count(ctx)),
     };
     let extra = Extra {
         subordinate_ids: sub_ids(ctx, &plan),

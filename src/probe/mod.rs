@@ -270,8 +270,14 @@ fn statvfs_sizes(p: &std::path::Path) -> (u64, u64) {
     }
 }
 
-fn image_count(ctx: &Context) -> anyhow::Result<Count> {
-    let n = crate::storage::Store::open(ctx)?.load_metas()?.len();
+fn image_count(ctx: &Context, plan: &crate::idmap::IdPlan) -> anyhow::Result<Count> {
+    // The plan is already made: `Store::open` would make it again (getsubids, helper checks).
+    let store = crate::storage::Store::open_with(
+        &ctx.data_dir,
+        plan.mapping.clone(),
+        plan.single_reason.clone(),
+    )?;
+    let n = store.load_metas()?.len();
     Ok(Count { number: n as u64 })
 }
 
@@ -377,7 +383,7 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
         graph_status,
         graph_root_allocated: alloc,
         graph_root_used: used,
-        image_store: Probed::from_result(image_count(ctx)),
+        image_store: Probed::from_result(image_count(ctx, &plan)),
         container_store: Probed::from_result(container_count(ctx)),
     };
     let extra = Extra {

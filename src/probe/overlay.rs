@@ -143,6 +143,14 @@ fn probe_now(ctx: &Context, dir: &Path) -> anyhow::Result<Verdict> {
 /// verdict as JSON. Exit 0 with a verdict, non-zero only when the test itself could not run.
 pub fn child_main(args: &[std::ffi::OsString]) -> anyhow::Result<ExitCode> {
     let dir = PathBuf::from(args.first().context("usage: __overlay-probe DIR")?);
+    // The dir is removed recursively at the end: refuse anything but a probe dir.
+    anyhow::ensure!(
+        dir.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(".overlay-probe-")),
+        "__overlay-probe: {} is not an overlay probe dir",
+        dir.display()
+    );
     crate::userns::child_enter(libc::CLONE_NEWNS)?;
     // Keep our mounts out of any peer group (mount_namespaces(7)).
     nix::mount::mount(

@@ -23,6 +23,7 @@ command -v cargo >/dev/null || { echo "scripts/test.sh: cargo not found: install
 export CI=${CI:-}
 LOGS=$REPO/target/test-logs
 mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log
 T0=$(date +%s)
 declare -a SUMMARY=()
 FAILED=0
@@ -59,15 +60,15 @@ finish() {
   exit "$FAILED"
 }
 
-# Processes the tests started that are still alive: everything running the harness's copy of
-# the binary (/tmp/rctr-it-bin/*) or carrying the harness's sandbox marker. Listed, then
-# killed by pid (the harness already does this per sandbox; this is the last line of defence).
+# Processes this run's tests started that are still alive: the harness passes RCTR_IT_RUN into
+# every command's environment. Listed, then killed by pid (the harness already does this per
+# sandbox; this is the last line of defence). Other runs on the same machine are not touched.
+RUN_ID="test.sh-$$-$(date +%s%N)"   # not exported: only cargo test gets it
 leftovers() {
-  local found=0 pid exe
+  local found=0 pid
   for d in /proc/[0-9]*; do
     pid=${d#/proc/}
-    exe=$(readlink "$d/exe" 2>/dev/null || true)
-    if [[ $exe == /tmp/rctr-it-bin/* ]] || { tr '\0' '\n' < "$d/environ"; } 2>/dev/null | grep -q '^RCTR_IT_SANDBOX='; then
+    if { tr '\0' '\n' < "$d/environ"; } 2>/dev/null | grep -qxF "RCTR_IT_RUN=$RUN_ID"; then
       echo "left behind: pid $pid $(tr '\0' ' ' < "$d/cmdline" 2>/dev/null)"
       kill -KILL "$pid" 2>/dev/null || true
       found=1
@@ -81,7 +82,7 @@ step lab tests/lab/setup.sh || finish
 step build cargo build --all-targets || finish
 step docs scripts/gen-docs.sh --check
 # shellcheck disable=SC2086
-step test cargo test --no-fail-fast ${CARGO_TEST_ARGS:-}
+step test env RCTR_IT_RUN="$RUN_ID" cargo test --no-fail-fast ${CARGO_TEST_ARGS:-}
 if [ "${RCTR_TEST_SKIP_PACKAGING:-0}" != 1 ] && [ -x packaging/build.sh ]; then
   step package packaging/build.sh --check
 fi

@@ -421,6 +421,11 @@ impl Sandbox {
             ("LANG", "C.UTF-8".into()),
             (SANDBOX_MARKER, self.dir.clone().into()),
         ];
+        // scripts/test.sh tags its run so its final leftover check only looks at our processes
+        // (other runs may share the machine).
+        if let Some(run) = std::env::var_os("RCTR_IT_RUN") {
+            cmd.env("RCTR_IT_RUN", run);
+        }
         let over = self.env.lock().unwrap();
         for (k, v) in defaults {
             if !over.contains_key(k) {
@@ -740,6 +745,13 @@ pub fn stdout(out: &Output) -> String {
 /// stderr as a String (lossy).
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text of `tests/lab/list-tree.sh`, to feed a container's shell:
+/// `sb.rctr_stdin(&["run", "--rm", "-i", "layered", "sh", "-s", "/"], &list_tree_script())`
+/// prints the listing that must equal `golden("layered.txt")`.
+pub fn list_tree_script() -> Vec<u8> {
+    std::fs::read(repo_dir().join("tests/lab/list-tree.sh")).expect("read tests/lab/list-tree.sh")
 }
 
 /// `tests/lab/list-tree.sh ROOT PATHS...` as root: the golden-file listing format.

@@ -19,6 +19,13 @@ pub mod logout;
 pub mod rmi;
 pub mod save;
 pub mod tag;
+pub mod ps;
+pub mod stop;
+pub mod kill;
+pub mod rm;
+pub mod wait;
+pub mod rename;
+pub mod port;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -86,6 +93,20 @@ pub enum Command {
     Save(save::SaveArgs),
     /// Load images from an archive
     Load(load::LoadArgs),
+    /// List containers
+    Ps(ps::PsArgs),
+    /// Stop one or more containers
+    Stop(stop::StopArgs),
+    /// Kill one or more running containers with a specific signal
+    Kill(kill::KillArgs),
+    /// Remove one or more containers
+    Rm(rm::RmArgs),
+    /// Block on one or more containers
+    Wait(wait::WaitArgs),
+    /// Rename an existing container
+    Rename(rename::RenameArgs),
+    /// List port mappings or a specific mapping for the container
+    Port(port::PortArgs),
 }
 
 /// The clap command tree (used by the docs generator too).
@@ -133,6 +154,13 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Logout(a) => logout::run(a, &ctx),
         Command::Save(a) => save::run(a, &ctx),
         Command::Load(a) => load::run(a, &ctx),
+        Command::Ps(a) => ps::run(a, &ctx),
+        Command::Stop(a) => stop::run(a, &ctx),
+        Command::Kill(a) => kill::run(a, &ctx),
+        Command::Rm(a) => rm::run(a, &ctx),
+        Command::Wait(a) => wait::run(a, &ctx),
+        Command::Rename(a) => rename::run(a, &ctx),
+        Command::Port(a) => port::run(a, &ctx),
     };
     match res {
         Ok(c) => c,

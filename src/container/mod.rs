@@ -32,7 +32,11 @@
 //! the container lock only around a read-modify-write (never while waiting for a process).
 pub mod live;
 pub mod names;
+pub mod filter;
+pub mod ops;
 mod remove;
+mod timearg;
+pub mod view;
 
 use crate::context::Context;
 use crate::fsutil::{atomic_write_json, FileLock};
@@ -42,6 +46,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use remove::{cleanup_stale, remove_tree};
+pub use timearg::{parse_go_duration, parse_time_arg};
 
 /// Errors callers need to tell apart (all exit 125 unless a command maps them otherwise).
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +188,10 @@ pub struct ContainerRecord {
     pub create_command: Vec<String>,
     #[serde(default)]
     pub state: State,
+    /// The user-namespace mapping the container runs with (`--userns=keep-id` differs from
+    /// the store's). `None`: the store's mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idmapping: Option<crate::idmap::IdMapping>,
     /// Free-form data other modules attach (runtime/network details), kept through updates.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -201,6 +210,10 @@ pub struct CreateOptions {
     pub network: String,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
+    /// The mapping `runtime::start` must use for this container (set it for
+    /// `--userns=keep-id`; `None` means the store's mapping). The monitor starts the container
+    /// later (`-d`, `start`) and reads it from the record.
+    pub idmapping: Option<crate::idmap::IdMapping>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -299,6 +312,7 @@ impl Container {
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),
+                idmapping: opts.idmapping,
                 extra: opts.extra,
             };
             atomic_write_json(&dir.join("container.json"), &rec)?;
@@ -503,6 +517,35 @@ impl Container {
             r.state.finished_at = Some(now_rfc3339());
         })
     }
+}
+
+/// The containers a command line names: every one (`--all`, oldest first), the newest
+/// (`--latest`), or each argument looked up (the per-argument result lets commands report
+/// each failure the way podman does). No selection at all is an error.
+pub fn select(
+    ctx: &Context,
+    names: &[String],
+    all: bool,
+    latest: bool,
+) -> anyhow::Result<Vec<(String, anyhow::Result<Container>)>> {
+    if all {
+        let mut v = Container::list(ctx)?;
+        v.sort_by(|a, b| a.rec.created.cmp(&b.rec.created));
+        return Ok(v.into_iter().map(|c| (c.rec.id.clone(), Ok(c))).collect());
+    }
+    if latest {
+        let c = Container::latest(ctx)?;
+        return Ok(vec![(c.rec.id.clone(), Ok(c))]);
+    }
+    if names.is_empty() {
+        anyhow::bail!("you must provide at least one container name or ID");
+    }
+    Ok(names.iter().map(|n| (n.clone(), Container::lookup(ctx, n))).collect())
+}
+
+/// True when `e` says the container does not exist.
+pub fn is_not_found(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref::<ContainerError>(), Some(ContainerError::NotFound(_)))
 }
 
 const LOST_EXIT: &str =

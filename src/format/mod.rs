@@ -295,5 +295,45 @@ pub fn print_json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> anyhow::Result<
     Ok(())
 }
 
+/// docker/go-units `HumanDuration`, as podman prints ages: "Less than a second", "1 second",
+/// "5 seconds", "About a minute", "3 minutes", "About an hour", "5 hours", "3 days",
+/// "2 weeks", "4 months", "2 years". Append " ago" for CREATED columns.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.max(0.0);
+    let seconds = s as i64;
+    let minutes = (s / 60.0) as i64;
+    let hours = (s / 3600.0 + 0.5) as i64;
+    if seconds < 1 {
+        "Less than a second".into()
+    } else if seconds == 1 {
+        "1 second".into()
+    } else if seconds < 60 {
+        format!("{seconds} seconds")
+    } else if minutes == 1 {
+        "About a minute".into()
+    } else if minutes < 60 {
+        format!("{minutes} minutes")
+    } else if hours == 1 {
+        "About an hour".into()
+    } else if hours < 48 {
+        format!("{hours} hours")
+    } else if hours < 24 * 7 * 2 {
+        format!("{} days", hours / 24)
+    } else if hours < 24 * 30 * 2 {
+        format!("{} weeks", hours / 24 / 7)
+    } else if hours < 24 * 365 * 2 {
+        format!("{} months", hours / 24 / 30)
+    } else {
+        format!("{} years", (s / 3600.0) as i64 / 24 / 365)
+    }
+}
+
+/// Seconds elapsed since an RFC 3339 time (0 when unparsable).
+pub fn seconds_since(rfc3339: &str) -> f64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0)
+        .unwrap_or(0.0)
+}
+
 #[cfg(test)]
 mod tests;

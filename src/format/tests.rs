@@ -172,3 +172,18 @@ fn parse_errors_are_template_errors() {
         .unwrap_err();
     assert!(e.to_string().contains("\"nosuchfn\" not defined"), "{e}");
 }
+
+#[test]
+fn human_durations_like_go_units() {
+    assert_eq!(human_duration(0.5), "Less than a second");
+    assert_eq!(human_duration(1.2), "1 second");
+    assert_eq!(human_duration(59.0), "59 seconds");
+    assert_eq!(human_duration(61.0), "About a minute");
+    assert_eq!(human_duration(59.0 * 60.0), "59 minutes");
+    assert_eq!(human_duration(3600.0), "About an hour");
+    assert_eq!(human_duration(5.0 * 3600.0), "5 hours");
+    assert_eq!(human_duration(3.0 * 86400.0), "3 days");
+    assert_eq!(human_duration(20.0 * 86400.0), "2 weeks");
+    assert_eq!(human_duration(100.0 * 86400.0), "3 months");
+    assert_eq!(human_duration(800.0 * 86400.0), "2 years");
+}

@@ -1,0 +1,275 @@
+//! How containers look to users: podman's `ps` rows (JSON and template fields), status
+//! texts, port strings, and the `inspect` document. Built from the record alone: `ps` never
+//! reads the OCI spec or the image store.
+use super::{Container, PortMapping, State, Status};
+use crate::format::{human_duration, seconds_since};
+use serde_json::{json, Map, Value};
+
+/// podman's STATUS column: "Created", "Up 5 seconds", "Exited (0) 3 seconds ago".
+pub fn status_text(s: &State) -> String {
+    match s.status {
+        Status::Created => "Created".into(),
+        Status::Running => {
+            format!("Up {}", human_duration(seconds_since(s.started_at.as_deref().unwrap_or(""))))
+        }
+        Status::Exited => format!(
+            "Exited ({}) {} ago",
+            s.exit_code.unwrap_or(0),
+            human_duration(seconds_since(s.finished_at.as_deref().unwrap_or("")))
+        ),
+        Status::Unknown => "Unknown".into(),
+    }
+}
+
+/// podman's PORTS column: `0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/udp`.
+pub fn ports_text(ports: &[PortMapping]) -> String {
+    ports
+        .iter()
+        .map(|p| {
+            let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { &p.host_ip };
+            let proto = if p.protocol.is_empty() { "tcp" } else { &p.protocol };
+            if p.range > 1 {
+                format!(
+                    "{ip}:{}-{}->{}-{}/{proto}",
+                    p.host_port,
+                    p.host_port as u32 + p.range as u32 - 1,
+                    p.container_port,
+                    p.container_port as u32 + p.range as u32 - 1
+                )
+            } else {
+                format!("{ip}:{}->{}/{proto}", p.host_port, p.container_port)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unix(t: Option<&str>) -> i64 {
+    t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp())
+        .unwrap_or(-62135596800) // Go's zero time, as podman prints for "never"
+}
+
+fn labels(c: &Container) -> Value {
+    if c.rec.config.labels.is_empty() {
+        Value::Null
+    } else {
+        json!(c.rec.config.labels)
+    }
+}
+
+/// `ps --format json`: podman's ListContainer shape.
+pub fn ps_json(c: &Container, s: &State) -> Value {
+    let r = &c.rec;
+    json!({
+        "AutoRemove": r.auto_remove,
+        "Command": r.command,
+        "CreatedAt": format!("{} ago", human_duration(seconds_since(&r.created))),
+        "Exited": s.status == Status::Exited,
+        "ExitedAt": unix(s.finished_at.as_deref()),
+        "ExitCode": s.exit_code.unwrap_or(0),
+        "Id": r.id,
+        "Image": r.image,
+        "ImageID": r.image_id,
+        "IsInfra": false,
+        "Labels": labels(c),
+        "Mounts": r.mounts.iter().map(|m| m.destination.clone()).collect::<Vec<_>>(),
+        "Names": [r.name],
+        "Namespaces": {},
+        "Networks": [],
+        "Pid": if s.status == Status::Running { s.pid.unwrap_or(0) } else { 0 },
+        "Pod": "",
+        "PodName": "",
+        "Ports": if r.ports.is_empty() { Value::Null } else { json!(r.ports) },
+        "Size": null,
+        "StartedAt": unix(s.started_at.as_deref()),
+        "State": s.status.as_str(),
+        "Status": status_text(s),
+        "Created": unix(Some(&r.created)),
+    })
+}
+
+/// Fields a `ps --format` template sees (podman's psReporter: strings where the table
+/// shows strings, the raw JSON fields otherwise).
+pub fn ps_fields(c: &Container, s: &State, no_trunc: bool) -> Value {
+    let mut v = ps_json(c, s);
+    let r = &c.rec;
+    let cmd = r.command.join(" ");
+    let cmd = if !no_trunc && cmd.chars().count() > 17 {
+        format!("{}...", cmd.chars().take(17).collect::<String>())
+    } else {
+        cmd
+    };
+    let created = go_time_string(&r.created);
+    let ago = format!("{} ago", human_duration(seconds_since(&r.created)));
+    if let Value::Object(m) = &mut v {
+        let id = if no_trunc { r.id.clone() } else { r.id[..12].to_string() };
+        m.insert("ID".into(), json!(id));
+        m.insert("Command".into(), json!(cmd));
+        m.insert("CreatedAt".into(), json!(created));
+        m.insert("CreatedHuman".into(), json!(ago));
+        m.insert("RunningFor".into(), json!(ago));
+        m.insert("Names".into(), json!(r.name));
+        m.insert("Ports".into(), json!(ports_text(&r.ports)));
+        m.insert("Networks".into(), json!(""));
+        m.insert("Restarts".into(), json!(s.restart_count));
+        m.insert("Size".into(), json!(""));
+        if m.get("Labels").is_some_and(Value::is_null) {
+            m.insert("Labels".into(), json!({}));
+        }
+    }
+    v
+}
+
+/// Go's `time.Time.String()` in UTC: `2024-01-02 15:04:05.123456789 +0000 UTC` (trailing
+/// zeros of the fraction dropped), what podman's `{{.CreatedAt}}` prints.
+pub fn go_time_string(rfc3339: &str) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(rfc3339) else {
+        return String::new();
+    };
+    let t = t.with_timezone(&chrono::Utc);
+    let frac = format!("{:09}", t.timestamp_subsec_nanos());
+    let frac = frac.trim_end_matches('0');
+    let dot = if frac.is_empty() { "" } else { "." };
+    format!("{}{dot}{frac} +0000 UTC", t.format("%Y-%m-%d %H:%M:%S"))
+}
+
+fn opt(s: &Option<String>) -> Value {
+    json!(s.as_deref().unwrap_or("0001-01-01T00:00:00Z"))
+}
+
+/// `inspect` of a container: podman's document shape (fields rctr knows).
+pub fn inspect_json(c: &Container) -> Value {
+    let r = &c.rec;
+    let s = c.state();
+    let running = s.status == Status::Running;
+    let mut ports = Map::new();
+    for p in &r.ports {
+        let proto = if p.protocol.is_empty() { "tcp" } else { &p.protocol };
+        for i in 0..p.range.max(1) {
+            let key = format!("{}/{proto}", p.container_port as u32 + i as u32);
+            let bind = json!({"HostIp": p.host_ip, "HostPort": (p.host_port as u32 + i as u32).to_string()});
+            match ports.get_mut(&key) {
+                Some(Value::Array(a)) => a.push(bind),
+                _ => {
+                    ports.insert(key, json!([bind]));
+                }
+            }
+        }
+    }
+    let (path, args) = match r.command.split_first() {
+        Some((p, a)) => (p.clone(), a.to_vec()),
+        None => (String::new(), Vec::new()),
+    };
+    let mounts: Vec<Value> = r
+        .mounts
+        .iter()
+        .map(|m| {
+            json!({
+                "Type": m.kind, "Name": m.name, "Source": m.source, "Destination": m.destination,
+                "Driver": if m.kind == "volume" { "local" } else { "" },
+                "Mode": "", "Options": m.options, "RW": m.rw, "Propagation": "rprivate",
+            })
+        })
+        .collect();
+    let mut annotations = r.config.annotations.clone();
+    annotations.insert("io.podman.annotations.autoremove".into(), if r.auto_remove { "TRUE" } else { "FALSE" }.into());
+    json!({
+        "Id": r.id,
+        "Created": r.created,
+        "Path": path,
+        "Args": args,
+        "State": {
+            "OciVersion": "1.0.2",
+            "Status": s.status.as_str(),
+            "Running": running,
+            "Paused": false,
+            "Restarting": false,
+            "OOMKilled": s.oom_killed,
+            "Dead": false,
+            "Pid": if running { s.pid.unwrap_or(0) } else { 0 },
+            "ConmonPid": if running { s.monitor_pid.unwrap_or(0) } else { 0 },
+            "ExitCode": s.exit_code.unwrap_or(0),
+            "Error": s.error.clone().unwrap_or_default(),
+            "StartedAt": opt(&s.started_at),
+            "FinishedAt": opt(&s.finished_at),
+        },
+        "Image": r.image_id,
+        "ImageName": r.image,
+        "Rootfs": "",
+        "Pod": "",
+        "OCIConfigPath": c.spec_path(),
+        "OCIRuntime": "rctr",
+        "LogPath": c.log_path(),
+        "Name": r.name,
+        "RestartCount": s.restart_count,
+        "Driver": "overlay",
+        "Mounts": mounts,
+        "NetworkSettings": { "Ports": ports },
+        "Config": {
+            "Hostname": r.config.hostname,
+            "Domainname": "",
+            "User": r.config.user,
+            "AttachStdin": false,
+            "AttachStdout": false,
+            "AttachStderr": false,
+            "Tty": r.config.tty,
+            "OpenStdin": r.config.interactive,
+            "StdinOnce": false,
+            "Env": r.config.env,
+            "Cmd": r.config.cmd,
+            "Image": r.image,
+            "Volumes": null,
+            "WorkingDir": if r.config.working_dir.is_empty() { "/" } else { &r.config.working_dir },
+            "Entrypoint": r.config.entrypoint.join(" "),
+            "OnBuild": null,
+            "Labels": labels(c),
+            "Annotations": annotations,
+            "StopSignal": r.config.stop_signal,
+            "CreateCommand": r.create_command,
+            "StopTimeout": r.config.stop_timeout,
+        },
+        "HostConfig": {
+            "Binds": r.mounts.iter().filter(|m| m.kind == "bind").map(|m| {
+                format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
+            }).collect::<Vec<_>>(),
+            "LogConfig": { "Type": "k8s-file", "Path": c.log_path() },
+            "NetworkMode": r.network,
+            "PortBindings": ports,
+            "AutoRemove": r.auto_remove,
+            "Privileged": false,
+            "ReadonlyRootfs": false,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_and_status_texts() {
+        let p = vec![
+            PortMapping { host_port: 8080, container_port: 80, range: 1, ..Default::default() },
+            PortMapping {
+                host_ip: "127.0.0.1".into(),
+                host_port: 9000,
+                container_port: 9000,
+                range: 2,
+                protocol: "udp".into(),
+            },
+        ];
+        assert_eq!(ports_text(&p), "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/udp");
+        let mut s = State::default();
+        assert_eq!(status_text(&s), "Created");
+        s.status = Status::Exited;
+        s.exit_code = Some(3);
+        s.finished_at = Some(crate::container::now_rfc3339());
+        assert_eq!(status_text(&s), "Exited (3) Less than a second ago");
+        s.status = Status::Running;
+        s.started_at = Some((chrono::Utc::now() - chrono::Duration::seconds(5)).to_rfc3339());
+        assert_eq!(status_text(&s), "Up 5 seconds");
+        assert_eq!(go_time_string("2026-11-25T11:35:42.175805120Z"), "2026-11-25 11:35:42.17580512 +0000 UTC");
+        assert_eq!(go_time_string("2026-11-25T11:35:42Z"), "2026-11-25 11:35:42 +0000 UTC");
+    }
+}

@@ -430,12 +430,31 @@ fn import_layer(
         Prepared::Fetch(j) => j,
     };
     let run = || -> anyhow::Result<super::unpack::UnpackReport> {
-        let f = std::fs::File::open(path)
+        let mut f = std::fs::File::open(path)
             .with_context(|| format!("the archive lacks layer {digest}"))?;
-        let child = layer::spawn_unpacker(store, &job.diff_dir(), comp, Stdio::from(f))?;
-        // Verify the blob digest while the helper unpacks it (both read the same file).
-        let got = format!("sha256:{}", sha256_file(path)?);
+        let mut child = layer::spawn_unpacker(store, Stdio::piped())?;
+        // One pass over the blob: hash it while feeding the helper.
+        let mut stdin = child.stdin.take().expect("piped");
+        let mut h = sha2::Sha256::new();
+        let fed = (|| -> std::io::Result<()> {
+            stdin.write_all(&layer::job_line(&job.diff_dir(), comp))?;
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                h.update(&buf[..n]);
+                stdin.write_all(&buf[..n])?;
+            }
+        })();
+        drop(stdin);
         let out = child.wait_with_output()?;
+        if fed.is_err() && !out.status.success() {
+            bail!("{}", layer::helper_error(&out));
+        }
+        fed.with_context(|| format!("reading layer {digest} from the archive"))?;
+        let got = format!("sha256:{}", hex::encode(h.finalize()));
         if got != digest {
             bail!("layer {digest} in the archive does not match its digest (got {got})");
         }

@@ -63,20 +63,24 @@ impl LayerJob {
     }
 }
 
-/// Start the unpack helper for the job dir `diff_dir`, reading the blob from `stdin`.
-pub fn spawn_unpacker(
-    store: &Store,
-    diff_dir: &std::path::Path,
-    compression: Compression,
-    stdin: Stdio,
-) -> anyhow::Result<Child> {
+/// Start an unpack helper (user namespace + ID mapping set up) that waits for its job on
+/// stdin (see [`job_line`]). Starting it early overlaps the namespace setup with the network.
+pub fn spawn_unpacker(store: &Store, stdin: Stdio) -> anyhow::Result<Child> {
     let mut cmd = crate::userns::self_command("__unpack-layer");
-    cmd.arg(diff_dir)
-        .arg(compression.as_str())
-        .stdin(stdin)
+    cmd.stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     crate::userns::spawn_mapped(&mut cmd, store.mapping())
+}
+
+/// The first line an unpack helper reads: `DEST<TAB>COMPRESSION<LF>`.
+pub fn job_line(diff_dir: &std::path::Path, compression: Compression) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut v = diff_dir.as_os_str().as_bytes().to_vec();
+    v.push(b'\t');
+    v.extend_from_slice(compression.as_str().as_bytes());
+    v.push(b'\n');
+    v
 }
 
 /// The helper's one-line error (its last stderr line without `Error: `).

@@ -105,6 +105,10 @@ pub fn pull(
     })
 }
 
+/// An unpack helper started ahead of time (see `Job::run`).
+type Spare =
+    std::cell::RefCell<Option<tokio::task::JoinHandle<anyhow::Result<std::process::Child>>>>;
+
 struct Job<'a> {
     store: &'a mut Store,
     cand: &'a Reference,
@@ -118,10 +122,37 @@ struct Job<'a> {
 impl Job<'_> {
     async fn run(self) -> anyhow::Result<ImageRecord> {
         let what = self.shown;
-        let reg = &self.src.registry;
+        let reg = self.src.registry.clone();
+        let reg = reg.as_str();
+        let auth = registry::registry_auth(self.creds);
+        // Start one unpack helper now: its user-namespace setup (newuidmap/newgidmap) runs
+        // on another core while the client is built and the manifest and config arrive.
+        let spare: Spare = {
+            let s = self.store.clone();
+            std::cell::RefCell::new(Some(tokio::task::spawn_blocking(move || {
+                layer::spawn_unpacker(&s, std::process::Stdio::piped())
+            })))
+        };
+        let res = self.fetch(&auth, &spare, what, reg).await;
+        // An unused spare reads EOF instead of a job and exits quietly.
+        let left = spare.borrow_mut().take();
+        if let Some(h) = left {
+            if let Ok(Ok(c)) = h.await {
+                let _ = tokio::task::spawn_blocking(move || c.wait_with_output()).await;
+            }
+        }
+        res
+    }
+
+    async fn fetch(
+        self,
+        auth: &oci_client::secrets::RegistryAuth,
+        spare: &Spare,
+        what: &str,
+        reg: &str,
+    ) -> anyhow::Result<ImageRecord> {
         let oerr =
             |e: oci_client::errors::OciDistributionError| anyhow!(registry::explain(&e, what, reg));
-        let auth = registry::registry_auth(self.creds);
         let client = registry::client_for(self.src).await;
         let top = registry::oci_ref(
             self.src,
@@ -129,7 +160,7 @@ impl Job<'_> {
             self.cand.digest.as_deref(),
         );
         let (bytes, digest) = client
-            .pull_manifest_raw(&top, &auth, registry::ACCEPT)
+            .pull_manifest_raw(&top, auth, registry::ACCEPT)
             .await
             .map_err(oerr)?;
         let parsed = registry::parse_manifest(&bytes).map_err(|e| anyhow!("{what}: {e:#}"))?;
@@ -140,7 +171,7 @@ impl Job<'_> {
                     .map_err(|m| anyhow!("{what}: {m}"))?;
                 let r2 = top.clone_with_digest(d.digest.clone());
                 let (b2, d2) = client
-                    .pull_manifest_raw(&r2, &auth, registry::ACCEPT)
+                    .pull_manifest_raw(&r2, auth, registry::ACCEPT)
                     .await
                     .map_err(oerr)?;
                 // The registry may ignore the digest we asked for: check it ourselves.
@@ -186,7 +217,7 @@ impl Job<'_> {
             layers
                 .iter()
                 .zip(diff_ids.iter())
-                .map(|(l, d)| fetch_layer(&client, &top, l, d, store, self.progress, what)),
+                .map(|(l, d)| fetch_layer(&client, &top, l, d, store, self.progress, what, spare)),
         )
         .buffered(PARALLEL_LAYERS)
         .collect()
@@ -255,6 +286,7 @@ async fn fetch_layer(
     store: &Store,
     progress: &Progress,
     what: &str,
+    spare: &Spare,
 ) -> anyhow::Result<LayerHold> {
     let compression = registry::layer_compression(&desc.media_type)?;
     let (s, d) = (store.clone(), diff_id.to_string());
@@ -265,7 +297,7 @@ async fn fetch_layer(
         }
         layer::Prepared::Fetch(job) => job,
     };
-    match download_and_unpack(client, r, desc, compression, store, &job, progress).await {
+    match download_and_unpack(client, r, desc, compression, store, &job, progress, spare).await {
         Ok(rep) => {
             layer::install(store, job, rep, &desc.digest).map_err(|e| anyhow!("{what}: {e:#}"))
         }
@@ -284,17 +316,29 @@ async fn download_and_unpack(
     store: &Store,
     job: &layer::LayerJob,
     progress: &Progress,
+    spare: &Spare,
 ) -> anyhow::Result<UnpackReport> {
+    use tokio::io::AsyncWriteExt;
     // spawn_mapped waits for newuidmap: keep it off the async thread.
-    let (s, dest) = (store.clone(), job.diff_dir());
-    let mut child = tokio::task::spawn_blocking(move || {
-        layer::spawn_unpacker(&s, &dest, compression, std::process::Stdio::piped())
-    })
-    .await??;
+    let pending = spare.borrow_mut().take();
+    let handle = match pending {
+        Some(h) => h,
+        None => {
+            let s = store.clone();
+            tokio::task::spawn_blocking(move || {
+                layer::spawn_unpacker(&s, std::process::Stdio::piped())
+            })
+        }
+    };
+    let mut child = handle.await??;
     let stdin = child.stdin.take().expect("piped stdin");
     let waiter = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let sender = tokio::net::unix::pipe::Sender::from_owned_fd(OwnedFd::from(stdin))
+    let mut sender = tokio::net::unix::pipe::Sender::from_owned_fd(OwnedFd::from(stdin))
         .context("setting up the layer pipe")?;
+    sender
+        .write_all(&layer::job_line(&job.diff_dir(), compression))
+        .await
+        .context("starting the unpack helper")?;
     let bar = progress.blob(&desc.digest, desc.size.max(0) as u64);
     let writer = CountingWriter {
         inner: sender,

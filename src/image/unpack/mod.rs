@@ -18,7 +18,7 @@
 //! OCI whiteouts become overlay whiteouts: `.wh.NAME` → char device 0/0 (allowed without
 //! CAP_MKNOD since Linux 5.8), `.wh..wh..opq` → `user.overlay.opaque=y` (overlayfs.rst,
 //! "whiteouts and opaque directories" + "userxattr").
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use rustix::fs::{Mode, OFlags};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -317,15 +317,34 @@ pub fn unpack_stream<R: Read + Send + 'static>(
     Ok(ap.report)
 }
 
-/// Hidden `__unpack-layer DEST COMPRESSION`: enter the store's user namespace, unpack stdin
-/// into DEST, print the [`UnpackReport`] as JSON on stdout. Errors go to stderr (one line).
+/// Hidden `__unpack-layer`: enter the store's user namespace, read the job line
+/// `DEST<TAB>COMPRESSION<LF>` and then the blob from stdin, unpack into DEST, print the
+/// [`UnpackReport`] as JSON on stdout. Errors go to stderr (one line). The job comes on stdin
+/// (not argv) so a pull can start the helper — user namespace, newuidmap — while it is still
+/// fetching the manifest; EOF before a job line is a quiet exit (the spare was not needed).
 pub fn helper_main(args: &[OsString]) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let _ = args;
     crate::userns::child_enter(0)?;
-    let (Some(dest), Some(c)) = (args.first(), args.get(1).and_then(|c| c.to_str())) else {
-        bail!("usage: __unpack-layer DEST gzip|zstd|none");
-    };
-    let c = Compression::parse(c).context("unknown compression")?;
-    let rep = unpack_stream(std::io::stdin(), c, Path::new(dest))?;
+    let mut input = std::io::BufReader::with_capacity(CHUNK, std::io::stdin());
+    let mut line = Vec::new();
+    input.read_until(b'\n', &mut line)?;
+    if line.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let line = line
+        .strip_suffix(b"\n")
+        .context("truncated unpack job line")?;
+    let tab = line
+        .iter()
+        .rposition(|&b| b == b'\t')
+        .context("malformed unpack job line")?;
+    let dest = Path::new(OsStr::from_bytes(&line[..tab]));
+    let c = std::str::from_utf8(&line[tab + 1..])
+        .ok()
+        .and_then(Compression::parse)
+        .context("unknown compression in unpack job line")?;
+    let rep = unpack_stream(input, c, dest)?;
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &rep)?;
     out.write_all(b"\n")?;

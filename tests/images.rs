@@ -1,0 +1,485 @@
+//! Images, black-box, as the unprivileged lab users: pulls of every lab image, the merged
+//! view of `layered` against the golden listing, parallel pulls, SIGKILL mid-pull, the image
+//! commands (images/tag/untag/rmi/inspect/prune), login/logout and save/load.
+mod common;
+use common::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const LAB_IMAGES: &[&str] = &[
+    "busybox",
+    "busybox:v2s2",
+    "busybox:zstd",
+    "busybox:multi",
+    "127.0.0.1:5100/layered",
+    "debian:bookworm",
+];
+
+/// The store holds no image, no layer and no work in progress.
+fn assert_store_empty(sb: &Sandbox) {
+    let store = sb.store();
+    let names = std::fs::read_to_string(store.join("images/names.json")).unwrap_or_default();
+    assert!(!names.contains(':'), "names left in the store: {names}");
+    for d in ["images", "layers", "tmp"] {
+        let entries: Vec<String> = std::fs::read_dir(store.join(d))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != "names.json")
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(entries.is_empty(), "{d}/ not empty: {entries:?}");
+    }
+}
+
+fn pull_all(sb: &Sandbox) {
+    for img in LAB_IMAGES {
+        let out = sb.rctr(&["pull", img]);
+        assert_ok(&out);
+        let id = stdout(&out).trim().to_string();
+        assert_eq!(id.len(), 64, "pull prints the image ID: {}", describe(&out));
+        let err = stderr(&out);
+        assert!(err.contains("Trying to pull"), "{err}");
+        assert!(
+            err.contains("Writing manifest to image destination"),
+            "{err}"
+        );
+    }
+    let listed = sb.rctr_ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    for want in [
+        "127.0.0.1:5100/busybox:latest",
+        "127.0.0.1:5100/busybox:v2s2",
+        "127.0.0.1:5100/busybox:zstd",
+        "127.0.0.1:5100/busybox:multi",
+        "127.0.0.1:5100/layered:latest",
+        "127.0.0.1:5100/debian:bookworm",
+    ] {
+        assert!(
+            listed.lines().any(|l| l == want),
+            "{want} missing from\n{listed}"
+        );
+    }
+    // busybox, v2s2, zstd and the amd64 entry of multi are the same image (same config).
+    let ids = sb.rctr_ok(&["images", "-q"]);
+    assert_eq!(ids.lines().count(), 3, "three distinct images:\n{ids}");
+    let json: serde_json::Value =
+        serde_json::from_str(&sb.rctr_ok(&["images", "--format", "json"])).unwrap();
+    let arr = json.as_array().unwrap();
+    assert_eq!(arr.len(), 3);
+    for k in ["Id", "RepoTags", "RepoDigests", "Created", "Size"] {
+        assert!(arr[0].get(k).is_some(), "key {k} in {}", arr[0]);
+    }
+    // Runs in the container's view: /bin/busybox is there and executable by its owner.
+    let out = sb.rctr(&[
+        "__image-mount",
+        "debian:bookworm",
+        "test -x \"$RCTR_ROOTFS/usr/bin/bash\" && stat -c %u:%g \"$RCTR_ROOTFS/etc/shadow\"",
+    ]);
+    assert_ok(&out);
+    assert_eq!(
+        stdout(&out).trim(),
+        "0:42",
+        "debian's /etc/shadow is root:shadow"
+    );
+}
+
+#[test]
+fn pulls_every_lab_image_as_rctrtest() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    pull_all(&sb);
+}
+
+#[test]
+fn pulls_every_lab_image_as_rctrnosub() {
+    require_lab!();
+    let sb = Sandbox::new_nosub();
+    let out = sb.rctr(&["pull", "layered"]);
+    assert_ok(&out);
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("single-ID mode").count(),
+        1,
+        "one explanation of single-ID mode:\n{err}"
+    );
+    pull_all(&sb);
+}
+
+fn layered_view(sb: &Sandbox) -> String {
+    let script = std::fs::read(repo_dir().join("tests/lab/list-tree.sh")).unwrap();
+    let out = sb.rctr_stdin(
+        &["__image-mount", "layered", "sh -s \"$RCTR_ROOTFS\""],
+        &script,
+    );
+    assert_ok(&out);
+    stdout(&out)
+}
+
+#[test]
+fn layered_merged_view_matches_golden() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    sb.rctr_ok(&["pull", "-q", "layered"]);
+    let got = layered_view(&sb);
+    let want = golden("layered.txt");
+    assert_eq!(
+        got, want,
+        "merged view of layered differs from tests/lab/golden/layered.txt"
+    );
+}
+
+#[test]
+fn layered_in_single_id_mode_keeps_owners_in_xattrs() {
+    require_lab!();
+    let sb = Sandbox::new_nosub();
+    sb.rctr_ok(&["pull", "-q", "layered"]);
+    let got = layered_view(&sb);
+    let want = golden("layered.txt");
+    // Everything but the owner column matches; owners are all the user (0 inside).
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split('|').collect();
+                if f.len() > 2 {
+                    f[2] = "-";
+                }
+                f.join("|")
+            })
+            .collect()
+    };
+    assert_eq!(strip(&got), strip(&want));
+    let out = sb.sh(&format!(
+        "getfattr --absolute-names -n user.rctr.owner --only-values {}/layers/*/diff/data/owned-by-user",
+        sb.store().display()
+    ));
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "1000:1000");
+}
+
+#[test]
+fn parallel_pulls_of_one_image_download_it_once() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            let mut c = sb.cmd(&["pull", "layered"]);
+            c.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let outs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let mut ids = std::collections::HashSet::new();
+    let mut downloads = std::collections::HashMap::<String, usize>::new();
+    for o in &outs {
+        assert_ok(o);
+        ids.insert(stdout(o).trim().to_string());
+        for l in stderr(o).lines() {
+            if let Some(d) = l.strip_prefix("Copying blob ") {
+                if !d.contains("skipped") {
+                    *downloads.entry(d.trim().to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(ids.len(), 1, "all pulls give the same image");
+    assert_eq!(downloads.len(), 4, "4 layers: {downloads:?}");
+    assert!(
+        downloads.values().all(|&n| n == 1),
+        "each layer downloaded exactly once: {downloads:?}"
+    );
+    assert_eq!(sb.rctr_ok(&["images", "-q"]).lines().count(), 1);
+    assert!(std::fs::read_dir(sb.store().join("tmp")).unwrap().all(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".lock")
+        == false));
+}
+
+fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !f() {
+        assert!(t.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn has_layer_job(store: &Path) -> bool {
+    std::fs::read_dir(store.join("tmp"))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("layer-"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn sigkill_mid_pull_leaves_a_consistent_store() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let mut child = sb
+        .cmd(&["pull", "-q", "debian:bookworm"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(
+        "the layer download to start",
+        Duration::from_secs(60),
+        || has_layer_job(&sb.store()),
+    );
+    std::thread::sleep(Duration::from_millis(150));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // Nothing half-done is visible: no image, no layer dir without its metadata.
+    assert_eq!(sb.rctr_ok(&["images", "-q"]), "");
+    for e in std::fs::read_dir(sb.store().join("layers"))
+        .unwrap()
+        .flatten()
+    {
+        assert!(
+            e.path().join("layer.json").exists(),
+            "partial layer {:?}",
+            e.path()
+        );
+    }
+    // The next pull finishes and cleans the dead pull's work dir.
+    let out = sb.rctr(&["pull", "-q", "debian:bookworm"]);
+    assert_ok(&out);
+    assert_eq!(sb.rctr_ok(&["images", "-q"]).lines().count(), 1);
+    let left: Vec<String> = std::fs::read_dir(sb.store().join("tmp"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "stale work left in tmp/: {left:?}");
+}
+
+#[test]
+fn image_commands_tag_untag_rmi_inspect_prune() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let id = sb.rctr_ok(&["pull", "-q", "busybox"]).trim().to_string();
+    sb.rctr_ok(&["tag", "busybox", "mybox:1", "127.0.0.1:5100/other:x"]);
+    let names = sb.rctr_ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    assert!(names.contains("localhost/mybox:1"), "{names}");
+    // By ID with several names: podman refuses without -f.
+    let out = sb.rctr(&["rmi", &id[..12]]);
+    assert_exit(&out, 125);
+    assert!(
+        stderr(&out).contains("more than one tag"),
+        "{}",
+        describe(&out)
+    );
+    // By name with several names: untags only that one.
+    let out = sb.rctr(&["rmi", "mybox:1"]);
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "Untagged: localhost/mybox:1\n");
+    sb.rctr_ok(&["untag", "busybox", "127.0.0.1:5100/other:x"]);
+    // inspect, image inspect, templates
+    let v: serde_json::Value =
+        serde_json::from_str(&sb.rctr_ok(&["image", "inspect", "busybox"])).unwrap();
+    assert_eq!(v[0]["Id"], id.as_str());
+    assert_eq!(v[0]["RootFS"]["Type"], "layers");
+    assert_eq!(v[0]["Config"]["Cmd"][0], "/bin/sh");
+    let f = sb.rctr_ok(&[
+        "inspect",
+        "--format",
+        "{{.Os}}/{{.Architecture}} {{index .RepoTags 0}}",
+        &id[..6],
+    ]);
+    assert_eq!(f.trim(), "linux/amd64 127.0.0.1:5100/busybox:latest");
+    let out = sb.rctr(&["inspect", "nosuch"]);
+    assert_exit(&out, 125);
+    // rmi exit codes: 1 unknown, 0 with --ignore
+    assert_exit(&sb.rctr(&["rmi", "nosuch"]), 1);
+    assert_ok(&sb.rctr(&["rmi", "--ignore", "nosuch"]));
+    // A dangling image is pruned; a tagged one only with -a.
+    sb.rctr_ok(&["untag", "busybox"]);
+    assert_eq!(
+        sb.rctr_ok(&["images", "--format", "{{.Repository}} {{.Tag}}"])
+            .trim(),
+        "<none> <none>"
+    );
+    assert_eq!(sb.rctr_ok(&["image", "prune", "-f"]).trim(), id);
+    sb.rctr_ok(&["pull", "-q", "layered"]);
+    let out = sb.rctr_ok(&["rmi", "-a"]);
+    assert!(out.contains("Deleted: "), "{out}");
+    assert_store_empty(&sb);
+}
+
+#[test]
+fn login_logout_against_the_auth_registry() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let out = sb.rctr(&["pull", "-q", "127.0.0.1:5101/busybox"]);
+    assert_exit(&out, 125);
+    assert!(
+        stderr(&out).contains("rctr login 127.0.0.1:5101"),
+        "{}",
+        describe(&out)
+    );
+    let out = sb.rctr(&["login", "-u", AUTH_USER, "-p", "wrong", AUTH_REGISTRY]);
+    assert_exit(&out, 125);
+    assert!(
+        stderr(&out).contains("invalid username/password"),
+        "{}",
+        describe(&out)
+    );
+    assert!(
+        !sb.run_dir().join("containers/auth.json").exists(),
+        "nothing stored on failure"
+    );
+    let out = sb.rctr_stdin(
+        &["login", "-u", AUTH_USER, "--password-stdin", AUTH_REGISTRY],
+        format!("{AUTH_PASS}\n").as_bytes(),
+    );
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "Login Succeeded!\n");
+    let auth = std::fs::read_to_string(sb.run_dir().join("containers/auth.json")).unwrap();
+    assert!(auth.contains("127.0.0.1:5101"), "{auth}");
+    sb.rctr_ok(&["pull", "-q", "127.0.0.1:5101/busybox"]);
+    assert_eq!(
+        sb.rctr_ok(&["logout", AUTH_REGISTRY]),
+        "Removed login credentials for 127.0.0.1:5101\n"
+    );
+    assert_exit(&sb.rctr(&["logout", AUTH_REGISTRY]), 125);
+    // --creds and --authfile work without login state.
+    sb.rctr_ok(&[
+        "pull",
+        "-q",
+        "--creds",
+        "rctr:rctrpass",
+        "127.0.0.1:5101/busybox",
+    ]);
+    let af = sb.home().join("myauth.json");
+    let out = sb.rctr(&[
+        "login",
+        "--authfile",
+        af.to_str().unwrap(),
+        "-u",
+        AUTH_USER,
+        "-p",
+        AUTH_PASS,
+        AUTH_REGISTRY,
+    ]);
+    assert_ok(&out);
+    sb.rctr_ok(&["rmi", "-a"]);
+    sb.rctr_ok(&[
+        "pull",
+        "-q",
+        "--authfile",
+        af.to_str().unwrap(),
+        "127.0.0.1:5101/busybox",
+    ]);
+    // podman's fallback: ~/.docker/config.json
+    let docker = sb.home().join(".docker");
+    std::fs::create_dir_all(&docker).unwrap();
+    std::fs::copy(&af, docker.join("config.json")).unwrap();
+    for p in [docker.clone(), docker.join("config.json")] {
+        std::os::unix::fs::chown(&p, Some(sb.user().uid), Some(sb.user().gid)).unwrap();
+    }
+    sb.rctr_ok(&["rmi", "-a"]);
+    sb.rctr_ok(&["pull", "-q", "127.0.0.1:5101/busybox"]);
+}
+
+#[test]
+fn save_and_load_keep_the_image_id() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let id = sb.rctr_ok(&["pull", "-q", "layered"]).trim().to_string();
+    for fmt in ["oci-archive", "docker-archive"] {
+        let file = sb.home().join(format!("{fmt}.tar"));
+        sb.rctr_ok(&[
+            "save",
+            "--format",
+            fmt,
+            "-o",
+            file.to_str().unwrap(),
+            "layered",
+        ]);
+        sb.rctr_ok(&["rmi", "-a"]);
+        let out = sb.rctr_ok(&["load", "-i", file.to_str().unwrap()]);
+        assert_eq!(out, "Loaded image: 127.0.0.1:5100/layered:latest\n");
+        assert_eq!(
+            sb.rctr_ok(&["images", "-q", "--no-trunc"]).trim(),
+            format!("sha256:{id}")
+        );
+        assert_eq!(
+            layered_view(&sb),
+            golden("layered.txt"),
+            "{fmt}: view after load"
+        );
+    }
+    // The docker-archive layout: manifest.json, <config>.json, <diffid>/layer.tar.
+    let file = sb.home().join("docker-archive.tar");
+    let out = std::process::Command::new("tar")
+        .arg("tf")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let list = stdout(&out);
+    assert!(
+        list.contains("manifest.json") && list.contains(&format!("{id}.json")),
+        "{list}"
+    );
+}
+
+#[test]
+fn short_name_without_search_registries_is_refused_like_podman() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let conf = sb.home().join(".config/containers/registries.conf");
+    std::fs::write(
+        &conf,
+        "[[registry]]\nlocation = \"127.0.0.1:5100\"\ninsecure = true\n",
+    )
+    .unwrap();
+    let out = sb.rctr(&["pull", "busybox"]);
+    assert_exit(&out, 125);
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "Error: short-name \"busybox\" did not resolve to an alias and no unqualified-search registries are defined in \"{}\"",
+            conf.display()
+        )
+    );
+    // A fully qualified name still works.
+    sb.rctr_ok(&["pull", "-q", "127.0.0.1:5100/busybox"]);
+    // --tls-verify=false makes a registry without `insecure` reachable over plain HTTP.
+    std::fs::write(&conf, "").unwrap();
+    assert_exit(
+        &sb.rctr(&["pull", "-q", "127.0.0.1:5100/busybox:v2s2"]),
+        125,
+    );
+    sb.rctr_ok(&[
+        "pull",
+        "-q",
+        "--tls-verify=false",
+        "127.0.0.1:5100/busybox:v2s2",
+    ]);
+}
+
+#[test]
+fn platform_choice_from_an_index() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let amd = sb.rctr_ok(&["pull", "-q", "busybox:multi"]);
+    let arm = sb.rctr_ok(&["pull", "-q", "--platform", "linux/arm64", "busybox:multi"]);
+    assert_ne!(amd, arm);
+    let v = sb.rctr_ok(&["inspect", "--format", "{{.Architecture}}", arm.trim()]);
+    assert_eq!(v.trim(), "arm64");
+    let out = sb.rctr(&["pull", "--arch", "s390x", "busybox:multi"]);
+    assert_exit(&out, 125);
+    assert!(
+        stderr(&out).contains("no image for linux/s390x")
+            && stderr(&out).contains("linux/arm64/v8"),
+        "{}",
+        describe(&out)
+    );
+}

@@ -122,8 +122,24 @@ impl Store {
         if stale.is_empty() {
             return Ok(0);
         }
+        // The creator is dead, but an unpack helper it started may still be writing (it holds
+        // a shared lock on the dir until its input, now closed, runs out): wait for it.
+        let mut busy = Vec::new();
+        for (p, _, _) in &stale {
+            if let Ok(fd) = rustix::fs::open(
+                p,
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            ) {
+                rustix::fs::flock(&fd, rustix::fs::FlockOperation::LockExclusive)?;
+                busy.push(fd);
+            }
+        }
         let paths: Vec<PathBuf> = stale.iter().map(|s| s.0.clone()).collect();
         self.remove_trees(&paths)?;
+        drop(busy);
         for (_, lock_path, _g) in &stale {
             let _ = std::fs::remove_file(lock_path);
         }

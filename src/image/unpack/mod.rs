@@ -344,7 +344,18 @@ pub fn helper_main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         .ok()
         .and_then(Compression::parse)
         .context("unknown compression in unpack job line")?;
+    // Hold a shared lock on the work dir while writing into it: if the pull that started us
+    // is killed, `Store::cleanup_tmp` waits for this lock before removing the dir.
+    let entry = dest.parent().context("unpack destination has no parent")?;
+    let busy = rustix::fs::open(
+        entry,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .with_context(|| format!("opening {}", entry.display()))?;
+    rustix::fs::flock(&busy, rustix::fs::FlockOperation::LockShared)?;
     let rep = unpack_stream(input, c, dest)?;
+    drop(busy);
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &rep)?;
     out.write_all(b"\n")?;

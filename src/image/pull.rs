@@ -341,7 +341,7 @@ async fn download_and_unpack(
         .context("starting the unpack helper")?;
     let bar = progress.blob(&desc.digest, desc.size.max(0) as u64);
     let writer = CountingWriter {
-        inner: sender,
+        inner: Some(sender),
         bar: bar.clone(),
     };
     let dl = client.pull_blob(r, desc.digest.as_str(), writer).await;
@@ -349,14 +349,7 @@ async fn download_and_unpack(
     let short = &hex_of(&desc.digest)[..12.min(hex_of(&desc.digest).len())];
     let blob = format!("blob {}", desc.digest);
     let res = match dl {
-        // A digest mismatch explains whatever the helper saw: report it first.
-        Err(e @ oci_client::errors::OciDistributionError::DigestError(_)) => {
-            Err(anyhow!(registry::explain(&e, &blob, r.registry())))
-        }
-        Err(_) if !out.status.success() => Err(anyhow!(
-            "unpacking layer {short}: {}",
-            layer::helper_error(&out)
-        )),
+        // A failed or corrupt download explains whatever the helper saw: report it first.
         Err(e) => Err(anyhow!(registry::explain(&e, &blob, r.registry()))),
         Ok(()) => layer::report(&out).map_err(|e| anyhow!("unpacking layer {short}: {e:#}")),
     };
@@ -367,9 +360,12 @@ async fn download_and_unpack(
     res
 }
 
-/// Counts bytes into the progress bar on their way to the unpack helper.
+/// Counts bytes into the progress bar on their way to the unpack helper. If the helper stops
+/// reading (it failed), the rest of the blob is still downloaded and discarded, so oci-client
+/// can verify the digest: a corrupt or cut download is reported as such, not as whatever the
+/// helper made of the damaged bytes.
 struct CountingWriter<W> {
-    inner: W,
+    inner: Option<W>,
     bar: Option<indicatif::ProgressBar>,
 }
 
@@ -379,16 +375,33 @@ impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountingWriter<
         cx: &mut TaskCx<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if let (Poll::Ready(Ok(n)), Some(b)) = (&r, &self.bar) {
-            b.inc(*n as u64);
+        let Some(inner) = self.inner.as_mut() else {
+            return Poll::Ready(Ok(buf.len()));
+        };
+        match Pin::new(inner).poll_write(cx, buf) {
+            Poll::Ready(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.inner = None;
+                Poll::Ready(Ok(buf.len()))
+            }
+            Poll::Ready(Ok(n)) => {
+                if let Some(b) = &self.bar {
+                    b.inc(n as u64);
+                }
+                Poll::Ready(Ok(n))
+            }
+            other => other,
         }
-        r
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskCx<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        match self.inner.as_mut() {
+            Some(i) => Pin::new(i).poll_flush(cx),
+            None => Poll::Ready(Ok(())),
+        }
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut TaskCx<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        match self.inner.as_mut() {
+            Some(i) => Pin::new(i).poll_shutdown(cx),
+            None => Poll::Ready(Ok(())),
+        }
     }
 }

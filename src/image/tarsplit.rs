@@ -50,21 +50,23 @@ impl Recorder {
 
     fn see(&mut self, data: &[u8]) {
         let start = self.pos;
-        self.pos += data.len() as u64;
-        match self.skip {
-            None => self.pending.extend_from_slice(data),
-            Some((s, e)) => {
-                // Bytes before/after the skipped range are stream bytes.
-                for (i, b) in data.iter().enumerate() {
-                    let p = start + i as u64;
-                    if p < s || p >= e {
-                        self.pending.push(*b);
-                    }
-                }
-                if self.pos >= e {
-                    self.skip = None;
-                }
-            }
+        let end = start + data.len() as u64;
+        self.pos = end;
+        let Some((s, e)) = self.skip else {
+            self.pending.extend_from_slice(data);
+            return;
+        };
+        // Bytes before/after the skipped content range are stream bytes.
+        if start < s {
+            let n = (end.min(s) - start) as usize;
+            self.pending.extend_from_slice(&data[..n]);
+        }
+        if end > e {
+            let from = (e.max(start) - start) as usize;
+            self.pending.extend_from_slice(&data[from..]);
+        }
+        if end >= e {
+            self.skip = None;
         }
     }
 

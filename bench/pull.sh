@@ -1,0 +1,111 @@
+#!/bin/sh
+# bench/pull.sh — cold-pull benchmark: rctr vs rootless podman, on tmpfs and on disk.
+#
+# Run as root on a machine set up by tests/lab/setup.sh (registry on 127.0.0.1:5100, users,
+# podman configured for rctrtest). Both tools run AS rctrtest with an empty store for every
+# run; medians over RUNS runs (hyperfine). Also measures the serial-tool floor for the debian
+# layer (gunzip -c > /dev/null) and rctr's peak RSS (/usr/bin/time -v).
+#
+#   sudo bench/pull.sh [--release-bin PATH] [--runs N] [--quick]
+#
+# Targets (issue 3): debian cold pull >= 2x faster than podman and within 1.3x of the gunzip
+# floor; busybox < 40 ms; peak RSS < 64 MiB.
+set -eu
+LC_ALL=C
+export LC_ALL
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+BIN=""
+RUNS=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --release-bin) BIN=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --quick) RUNS=3; shift ;;
+    *) echo "usage: $0 [--release-bin PATH] [--runs N] [--quick]" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench/pull.sh: run as root (it runs the tools as rctrtest)" >&2; exit 2; }
+for t in hyperfine podman curl gunzip /usr/bin/time setpriv jq; do
+  command -v "$t" >/dev/null || { echo "bench/pull.sh: $t missing: run tests/lab/setup.sh" >&2; exit 2; }
+done
+curl -sf http://127.0.0.1:5100/v2/ >/dev/null || { echo "bench/pull.sh: registry 127.0.0.1:5100 down: tests/lab/registry.sh start" >&2; exit 2; }
+
+if [ -z "$BIN" ]; then
+  (cd "$here" && cargo build --release --quiet)
+  BIN=$here/target/release/rctr
+fi
+U=rctrtest
+uid=$(id -u $U); gid=$(id -g $U)
+uhome=$(getent passwd $U | cut -d: -f6)
+work=$(mktemp -d /tmp/rctr-bench-pull.XXXXXX)
+chmod 755 "$work"
+cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
+shm=/dev/shm/rctr-bench-pull.$$
+disk=/var/tmp/rctr-bench-pull.$$
+mkdir -p "$shm" "$disk"
+chown $U: "$shm" "$disk"
+cleanup() { rm -rf "$work" "$shm" "$disk"; }
+trap cleanup EXIT INT TERM
+
+asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
+
+# median of a hyperfine JSON export, in seconds
+median() { jq -r '.results[0].median' "$1"; }
+
+bench() { # name json prepare command
+  hyperfine -N --style none -w 1 -r "$RUNS" --prepare "$3" --export-json "$2" "$4" >/dev/null 2>&1 \
+    || { echo "bench/pull.sh: '$1' failed; running it once to show why:" >&2; sh -c "$3"; sh -c "$4"; exit 1; }
+}
+
+row() { printf '%-34s %10s\n' "$1" "$2"; }
+ms() { awk -v s="$1" 'BEGIN{printf "%.1f ms", s*1000}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
+
+echo "rctr pull benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs each, as $U"
+echo "binary: $BIN"
+echo
+
+# The serial floor: decompress the debian layer blob with gunzip (no hashing, no files).
+dbg_digest=$(curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+  -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+  http://127.0.0.1:5100/v2/debian/manifests/bookworm | jq -r '.layers[0].digest')
+curl -sf -o "$work/debian.blob" "http://127.0.0.1:5100/v2/debian/blobs/$dbg_digest"
+hyperfine -N --style none -w 1 -r "$RUNS" --export-json "$work/gunzip.json" \
+  "sh -c 'gunzip -c $work/debian.blob > /dev/null'" >/dev/null 2>&1
+floor=$(median "$work/gunzip.json")
+
+for fs in tmpfs disk; do
+  if [ $fs = tmpfs ]; then base=$shm; else base=$disk; fi
+  r_store=$base/rctr
+  p_root=$base/podman
+  rctr="$asuser XDG_DATA_HOME=$r_store $work/rctr"
+  podman="$asuser podman --root $p_root/storage --runroot $base/podman-run"
+  for img in busybox debian:bookworm; do
+    n=$(echo $img | cut -d: -f1)
+    bench "rctr $n $fs" "$work/r-$n-$fs.json" "rm -rf $r_store" "$rctr pull -q 127.0.0.1:5100/$img"
+    bench "podman $n $fs" "$work/p-$n-$fs.json" "rm -rf $p_root $base/podman-run" "$podman pull -q 127.0.0.1:5100/$img"
+  done
+done
+# peak RSS of a cold debian pull (tmpfs), parent and helpers (ru_maxrss of the process tree)
+rm -rf "$shm/rctr"
+/usr/bin/time -v -o "$work/rss.txt" sh -c "$asuser XDG_DATA_HOME=$shm/rctr $work/rctr pull -q 127.0.0.1:5100/debian:bookworm >/dev/null"
+rss_kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/rss.txt")
+rm -rf "$shm/rctr" "$shm/podman" "$shm/podman-run"
+
+printf '%-34s %10s %10s %8s\n' "cold pull (median)" "rctr" "podman" "podman/rctr"
+for fs in tmpfs disk; do
+  for n in busybox debian; do
+    r=$(median "$work/r-$n-$fs.json"); p=$(median "$work/p-$n-$fs.json")
+    printf '%-34s %10s %10s %8s\n' "$n ($fs)" "$(ms "$r")" "$(ms "$p")" "$(ratio "$p" "$r")"
+  done
+done
+echo
+row "gunzip -c debian layer (floor)" "$(ms "$floor")"
+for fs in tmpfs disk; do
+  r=$(median "$work/r-debian-$fs.json")
+  row "rctr debian ($fs) / gunzip floor" "$(ratio "$r" "$floor")"
+done
+row "rctr peak RSS (debian pull)" "$(awk -v k="$rss_kb" 'BEGIN{printf "%.1f MiB", k/1024}')"
+echo
+echo "targets: debian >= 2x faster than podman, <= 1.3x the gunzip floor; busybox < 40 ms; RSS < 64 MiB"

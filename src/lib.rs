@@ -14,5 +14,7 @@ pub mod idmap;
 pub mod image;
 pub mod internal;
 pub mod probe;
+pub mod runtime;
 pub mod storage;
 pub mod userns;
+pub mod volume;

@@ -1,0 +1,167 @@
+//! Writing a container's bundle: the per-container files podman bind-mounts (`/etc/hosts`,
+//! `/etc/hostname`, `/etc/resolv.conf`, `/run/.containerenv`), the overlay's upper/work
+//! directories, and `config.json` from [`specgen`](super::specgen).
+use super::specgen::{self, BundleFiles, Network, Settings};
+use super::Layers;
+use crate::idmap::IdMapping;
+use anyhow::Context as _;
+use oci_spec::image::Config as ImageConfig;
+use oci_spec::runtime::Spec;
+use std::path::{Path, PathBuf};
+
+/// What a bundle is made of besides the settings.
+pub struct BundleInput<'a> {
+    pub settings: &'a Settings,
+    pub image_config: Option<&'a ImageConfig>,
+    /// Image layer directories, top-most first.
+    pub lower: Vec<PathBuf>,
+    pub mapping: &'a IdMapping,
+    /// A FUSE overlay program instead of the kernel's overlay.
+    pub mount_program: Option<PathBuf>,
+    /// `(uidmapping, gidmapping)` for the mount program (keep-id).
+    pub fuse_maps: Option<(String, String)>,
+    /// fsync config.json (a container that outlives this command); `--rm` skips it.
+    pub durable: bool,
+}
+
+/// `/etc/hosts` for the container.
+pub fn hosts_file(network: Network, hostname: &str, name: &str, host_hosts: &str) -> String {
+    let mut s = String::new();
+    match network {
+        Network::Host => {
+            s.push_str(host_hosts);
+            if !s.ends_with('\n') && !s.is_empty() {
+                s.push('\n');
+            }
+        }
+        Network::Private => {
+            s.push_str(
+                "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n",
+            );
+            s.push_str("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
+        }
+    }
+    s.push_str(&format!("127.0.1.1\t{hostname} {name}\n"));
+    s
+}
+
+/// `/etc/resolv.conf`: the host's, minus loopback nameservers when the container has its own
+/// network namespace (they would point at the container itself).
+pub fn resolv_conf(network: Network, host: &str) -> String {
+    if network == Network::Host {
+        return host.to_string();
+    }
+    host.lines()
+        .filter(|l| {
+            let mut f = l.split_whitespace();
+            !(f.next() == Some("nameserver")
+                && f.next()
+                    .is_some_and(|a| a.starts_with("127.") || a == "::1"))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Create the bundle under `dir` (the container's directory; the spec goes to
+/// `bundle_dir/config.json`) and return the spec written.
+pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Result<Spec> {
+    let s = input.settings;
+    let userdata = dir.join("userdata");
+    let overlay = dir.join("overlay");
+    for d in [
+        &userdata,
+        &overlay,
+        &overlay.join("diff"),
+        &overlay.join("work"),
+        &overlay.join("merged"),
+    ] {
+        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    let files = BundleFiles {
+        hosts: userdata.join("hosts"),
+        hostname: userdata.join("hostname"),
+        resolv_conf: userdata.join("resolv.conf"),
+        containerenv: userdata.join(".containerenv"),
+    };
+    let network = s.network.unwrap_or(Network::Private);
+    let hostname = s
+        .hostname
+        .clone()
+        .unwrap_or_else(|| s.id.chars().take(12).collect());
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let containerenv = format!(
+        "engine=\"rctr-{}\"\nname=\"{}\"\nid=\"{}\"\nimage=\"{}\"\nimageid=\"{}\"\nrootless=1\n",
+        env!("CARGO_PKG_VERSION"),
+        s.name,
+        s.id,
+        s.image_name,
+        s.image_id
+    );
+    for (p, text) in [
+        (
+            &files.hosts,
+            hosts_file(network, &hostname, &s.name, &read("/etc/hosts")),
+        ),
+        (&files.hostname, format!("{hostname}\n")),
+        (
+            &files.resolv_conf,
+            resolv_conf(network, &read("/etc/resolv.conf")),
+        ),
+        (&files.containerenv, containerenv),
+    ] {
+        std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?;
+    }
+    let (fuse_uidmapping, fuse_gidmapping) = match &input.fuse_maps {
+        Some((u, g)) => (Some(u.clone()), Some(g.clone())),
+        None => (None, None),
+    };
+    let layers = Layers {
+        lower: input.lower.clone(),
+        upper: overlay.join("diff"),
+        work: overlay.join("work"),
+        mount_program: input.mount_program.clone(),
+        fuse_uidmapping,
+        fuse_gidmapping,
+    };
+    let spec = specgen::build(
+        input.image_config,
+        s,
+        &layers,
+        overlay.join("merged"),
+        &files,
+        input.mapping,
+    )?;
+    std::fs::create_dir_all(bundle_dir)?;
+    let path = bundle_dir.join("config.json");
+    if input.durable {
+        crate::fsutil::atomic_write_json(&path, &spec)?;
+    } else {
+        // A --rm container's bundle is read once, by this very command: no fsync needed.
+        let mut v = serde_json::to_vec_pretty(&spec)?;
+        v.push(b'\n');
+        std::fs::write(&path, v).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolv_conf_drops_loopback_for_private_networks() {
+        let host = "search lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\nnameserver ::1\n";
+        assert_eq!(
+            resolv_conf(Network::Private, host),
+            "search lan\nnameserver 10.0.0.1\n"
+        );
+        assert_eq!(resolv_conf(Network::Host, host), host);
+    }
+
+    #[test]
+    fn hosts_has_localhost_and_the_container() {
+        let h = hosts_file(Network::Private, "abc", "web", "");
+        assert!(h.starts_with("127.0.0.1\tlocalhost"));
+        assert!(h.ends_with("127.0.1.1\tabc web\n"));
+    }
+}

@@ -1,0 +1,394 @@
+//! `rctr __init BUNDLE FD [--rm]`: the runtime's helper and the container's PID 1.
+//!
+//! The helper enters the user namespace (mapped by the caller) together with fresh mount,
+//! UTS, IPC, network and PID namespaces, mounts the root overlay, forks PID 1, reports its
+//! PID, and waits. PID 1 takes its own mount namespace (so `pivot_root` does not move the
+//! helper), builds the container's view, sets up the process and execs the command.
+use super::{chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_USER};
+use anyhow::{anyhow, Context as _};
+use oci_spec::runtime::{LinuxNamespaceType, Spec};
+use std::ffi::OsString;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+struct Args {
+    bundle: PathBuf,
+    chan: OwnedFd,
+    remove_rootfs: bool,
+}
+
+fn parse(args: &[OsString]) -> anyhow::Result<Args> {
+    let bundle = PathBuf::from(args.first().context("usage: __init BUNDLE FD [--rm]")?);
+    let fd: RawFd = args
+        .get(1)
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .context("usage: __init BUNDLE FD [--rm]")?;
+    // SAFETY: the caller passed us this fd and nothing else in this process owns it.
+    let chan = unsafe { OwnedFd::from_raw_fd(fd) };
+    set_cloexec(fd);
+    Ok(Args {
+        bundle,
+        chan,
+        remove_rootfs: args.get(2).is_some_and(|a| a == "--rm"),
+    })
+}
+
+fn set_cloexec(fd: RawFd) {
+    // SAFETY: fcntl on our own fd.
+    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+}
+
+/// Entry point (dispatched from `internal`).
+pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
+    let a = parse(args)?;
+    let chan = a.chan.as_raw_fd();
+    // `helper` only fails while it still owns the channel (it closes it on success).
+    match helper(a) {
+        Ok(code) => Ok(ExitCode::from(code)),
+        Err(e) => {
+            chan::send_error(chan, crate::error::EXIT_ENGINE, &format!("{e:#}"));
+            Ok(ExitCode::from(crate::error::EXIT_ENGINE))
+        }
+    }
+}
+
+fn clone_flags(spec: &Spec) -> libc::c_int {
+    let mut flags = libc::CLONE_NEWNS; // the helper always needs its own mounts
+    for ns in spec
+        .linux()
+        .as_ref()
+        .and_then(|l| l.namespaces().clone())
+        .unwrap_or_default()
+    {
+        if ns.path().is_some() {
+            continue;
+        }
+        flags |= match ns.typ() {
+            LinuxNamespaceType::Pid => libc::CLONE_NEWPID,
+            LinuxNamespaceType::Network => libc::CLONE_NEWNET,
+            LinuxNamespaceType::Ipc => libc::CLONE_NEWIPC,
+            LinuxNamespaceType::Uts => libc::CLONE_NEWUTS,
+            LinuxNamespaceType::Cgroup => libc::CLONE_NEWCGROUP,
+            _ => 0,
+        };
+    }
+    flags
+}
+
+fn pdeathsig() {
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    };
+}
+
+fn rootfs_path(bundle: &Path, spec: &Spec) -> PathBuf {
+    let p = spec
+        .root()
+        .as_ref()
+        .map(|r| r.path().clone())
+        .unwrap_or_else(|| "rootfs".into());
+    if p.is_absolute() {
+        p
+    } else {
+        bundle.join(p)
+    }
+}
+
+fn helper(a: Args) -> anyhow::Result<u8> {
+    let parent = nix::unistd::getppid();
+    let spec =
+        Spec::load(a.bundle.join("config.json")).context("reading the bundle's config.json")?;
+    let flags = clone_flags(&spec);
+    crate::userns::child_enter(flags)?;
+    // Set after child_enter: changing credentials clears the parent-death signal.
+    pdeathsig();
+    if nix::unistd::getppid() != parent {
+        return Err(anyhow!("rctr exited while the container was starting"));
+    }
+    // Out of the caller's session: a Ctrl-C on its terminal is for the caller to forward,
+    // not for this helper to die of.
+    let _ = nix::unistd::setsid();
+    // Nothing mounted from here on may propagate back to the host's namespace.
+    rustix::mount::mount_change(
+        "/",
+        rustix::mount::MountPropagationFlags::DOWNSTREAM
+            | rustix::mount::MountPropagationFlags::REC,
+    )
+    .context("making mounts private")?;
+    if flags & libc::CLONE_NEWNET != 0 {
+        loopback_up().context("bringing up lo in the container's network namespace")?;
+    }
+    let annotations = spec.annotations().clone().unwrap_or_default();
+    let layers = Layers::from_annotations(&annotations)?;
+    let root = rootfs_path(&a.bundle, &spec);
+    let fuse = match &layers {
+        Some(l) => rootfs::mount_root(l, &root)?,
+        None => None,
+    };
+    // PID 1 watches this pipe to learn, race-free, whether the helper died before PID 1 had
+    // armed its own parent-death signal (getppid() is 0 across the PID namespace border).
+    let (alive_r, alive_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+    // SAFETY: single-threaded process (fresh exec, no threads started).
+    match unsafe { libc::fork() } {
+        -1 => return Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
+        0 => {
+            drop(alive_w);
+            let code = container_init(&spec, &root, layers.is_some(), a.chan.as_raw_fd(), &alive_r);
+            // SAFETY: leave without running destructors of the helper's state.
+            unsafe { libc::_exit(code as i32) };
+        }
+        pid => {
+            drop(alive_r);
+            chan::send(a.chan.as_raw_fd(), format!("P{pid}").as_bytes(), None)?;
+            // From now on only PID 1 holds the channel, and its close-on-exec tells the
+            // caller the command was exec'd.
+            drop(a.chan);
+            let code = wait_for(pid);
+            drop(alive_w);
+            cleanup(&root, fuse, layers.as_ref().filter(|_| a.remove_rootfs));
+            Ok(code)
+        }
+    }
+}
+
+/// A new network namespace has `lo` down; runc and crun bring it up, so do we.
+fn loopback_up() -> anyhow::Result<()> {
+    // SAFETY: socket/ioctl with a zeroed, correctly sized ifreq.
+    unsafe {
+        let sock = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if sock < 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        let sock = OwnedFd::from_raw_fd(sock);
+        let mut ifr: libc::ifreq = std::mem::zeroed();
+        for (i, b) in b"lo".iter().enumerate() {
+            ifr.ifr_name[i] = *b as libc::c_char;
+        }
+        if libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFFLAGS, &mut ifr) < 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        ifr.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+        if libc::ioctl(sock.as_raw_fd(), libc::SIOCSIFFLAGS, &ifr) < 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+    }
+    Ok(())
+}
+
+/// Wait for `pid`; its status as an exit code (128+N for signal N).
+fn wait_for(pid: libc::pid_t) -> u8 {
+    let mut st = 0;
+    loop {
+        // SAFETY: waitpid with a valid status pointer.
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
+        if r == pid {
+            break;
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return crate::error::EXIT_ENGINE;
+        }
+    }
+    if libc::WIFEXITED(st) {
+        libc::WEXITSTATUS(st) as u8
+    } else if libc::WIFSIGNALED(st) {
+        (128 + libc::WTERMSIG(st)) as u8
+    } else {
+        crate::error::EXIT_ENGINE
+    }
+}
+
+fn cleanup(root: &Path, fuse: Option<std::process::Child>, remove: Option<&Layers>) {
+    if fuse.is_some() || remove.is_some() {
+        let _ = rustix::mount::unmount(root, rustix::mount::UnmountFlags::DETACH);
+    }
+    if let Some(mut f) = fuse {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(f.id() as i32, libc::SIGTERM) };
+        let _ = f.wait();
+    }
+    if let Some(l) = remove {
+        for d in [&l.upper, &l.work] {
+            if let Err(e) = std::fs::remove_dir_all(d) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    eprintln!("Warning: removing {}: {e}", d.display());
+                }
+            }
+        }
+    }
+}
+
+/// PID 1: never returns on success (the command replaces it). Returns the exit code to use
+/// after reporting a failure on the channel.
+fn container_init(spec: &Spec, root: &Path, layered: bool, chan_fd: RawFd, alive: &OwnedFd) -> u8 {
+    pdeathsig();
+    let mut pfd = [libc::pollfd {
+        fd: alive.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    // SAFETY: poll on one valid fd, no timeout.
+    if unsafe { libc::poll(pfd.as_mut_ptr(), 1, 0) } != 0 {
+        return crate::error::EXIT_ENGINE; // the helper is gone: nobody to run for
+    }
+    let fail = |f: StartFailure| {
+        chan::send_error(chan_fd, f.exit_code(), &f.to_string());
+        f.exit_code()
+    };
+    let mut spec = spec.clone();
+    if let Err(e) = prepare(&mut spec, root, layered, chan_fd) {
+        return fail(StartFailure::Runtime(format!("{e:#}")));
+    }
+    let process = spec.process().clone().unwrap_or_default();
+    let profile = spec.linux().as_ref().and_then(|l| l.seccomp().clone());
+    if let Err(e) = process::finalize(&process, profile.as_ref()) {
+        return fail(StartFailure::Runtime(format!("{e:#}")));
+    }
+    let init = spec
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get(ANN_INIT))
+        .is_some_and(|v| v == "true");
+    if init {
+        return reaper(&process, chan_fd, fail);
+    }
+    fail(process::exec(&process))
+}
+
+/// Everything PID 1 does as root of the namespaces: mounts, pivot_root, hardening, user
+/// resolution, terminal.
+fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyhow::Result<()> {
+    let _ = nix::unistd::setsid();
+    // Own mount namespace: pivot_root must not move the helper, which still needs the host's
+    // view to clean up.
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS).context("unshare(CLONE_NEWNS)")?;
+    let root_fd = rootfs::populate(spec, root, layered)?;
+    rootfs::pivot(&root_fd)?;
+    drop(root_fd);
+    rootfs::harden(spec)?;
+    let mut process = spec.process().clone().unwrap_or_default();
+    if let Some(u) = spec.annotations().as_ref().and_then(|a| a.get(ANN_USER)) {
+        let passwd = process::read_small_file(Path::new("/etc/passwd"));
+        let group = process::read_small_file(Path::new("/etc/group"));
+        let eu = process::resolve_user(u, &passwd, &group).map_err(|e| anyhow!(e))?;
+        let user = process.user_mut();
+        user.set_uid(eu.uid);
+        user.set_gid(eu.gid);
+        let mut gids = user.additional_gids().clone().unwrap_or_default();
+        gids.extend(
+            eu.additional_gids
+                .iter()
+                .filter(|g| !gids.contains(g))
+                .collect::<Vec<_>>(),
+        );
+        user.set_additional_gids(Some(gids));
+        let mut env = process.env().clone().unwrap_or_default();
+        if !env.iter().any(|e| e.starts_with("HOME=")) {
+            env.push(format!("HOME={}", eu.home.as_deref().unwrap_or("/")));
+            process.set_env(Some(env));
+        }
+    }
+    // podman creates a missing working directory.
+    let cwd = process.cwd().clone();
+    if !cwd.as_os_str().is_empty() && !cwd.exists() {
+        std::fs::create_dir_all(&cwd)
+            .with_context(|| format!("creating the working directory {}", cwd.display()))?;
+    }
+    if process.terminal().unwrap_or(false) {
+        let size = process
+            .console_size()
+            .map(|b| (b.height() as u16, b.width() as u16));
+        let (master, slave, path) = pty::open_in_container(size)?;
+        let u = process.user();
+        nix::unistd::fchown(&slave, Some(u.uid().into()), None).context("chown of the pty")?;
+        if let Ok(console) = super::mount::resolve_in_root(
+            rustix::fs::CWD,
+            Path::new("/dev/console"),
+            super::mount::Want::File,
+        ) {
+            if let Ok(m) = super::mount::bind_tree(&path, false, 0, 0, 0) {
+                let _ = super::mount::attach(&m, &console);
+            }
+        }
+        chan::send(chan_fd, b"T", Some(master.as_raw_fd())).context("sending the pty to rctr")?;
+        drop(master);
+        pty::make_controlling(&slave)?;
+    }
+    spec.set_process(Some(process));
+    Ok(())
+}
+
+/// `--init`: stay as a minimal PID 1 that forwards signals to the command and reaps orphans
+/// (what catatonit/tini do), exiting with the command's status.
+fn reaper(
+    process: &oci_spec::runtime::Process,
+    chan_fd: RawFd,
+    fail: impl Fn(StartFailure) -> u8,
+) -> u8 {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+    let mut set = SigSet::all();
+    for s in [
+        Signal::SIGKILL,
+        Signal::SIGSTOP,
+        Signal::SIGSEGV,
+        Signal::SIGBUS,
+        Signal::SIGILL,
+        Signal::SIGFPE,
+    ] {
+        set.remove(s);
+    }
+    let mut old = SigSet::empty();
+    if nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old)).is_err()
+    {
+        return fail(StartFailure::Runtime("blocking signals in the init".into()));
+    }
+    // SAFETY: single-threaded; the child only execs (or reports and exits).
+    let child = unsafe { libc::fork() };
+    if child == 0 {
+        let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+        pdeathsig();
+        let code = fail(process::exec(process));
+        // SAFETY: leave the forked child without unwinding.
+        unsafe { libc::_exit(code as i32) };
+    }
+    // SAFETY: closing the init's copy: the command's copy closes on its execve.
+    unsafe { libc::close(chan_fd) };
+    if child < 0 {
+        return crate::error::EXIT_ENGINE;
+    }
+    // A non-dumpable PID 1 keeps /proc/1/exe (rctr's binary) away from the container's
+    // processes unless they hold CAP_SYS_PTRACE (CVE-2019-5736).
+    // SAFETY: prctl with integer arguments.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    loop {
+        let Ok(sig) = set.wait() else { continue };
+        if sig == Signal::SIGCHLD {
+            loop {
+                let mut st = 0;
+                // SAFETY: waitpid with a valid status pointer.
+                let r = unsafe { libc::waitpid(-1, &mut st, libc::WNOHANG) };
+                if r <= 0 {
+                    break;
+                }
+                if r == child {
+                    return if libc::WIFEXITED(st) {
+                        libc::WEXITSTATUS(st) as u8
+                    } else {
+                        (128 + libc::WTERMSIG(st)) as u8
+                    };
+                }
+            }
+        } else {
+            // SAFETY: plain kill(2) to our child.
+            unsafe { libc::kill(child, sig as i32) };
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! rctr's built-in rootless OCI runtime: it executes a bundle's `config.json` and knows
+//! nothing about registries, images or command-line flags.
+//!
+//! ```text
+//! start(bundle, mapping, opts)            the caller (rctr run, or the container monitor)
+//!   └─ rctr __init BUNDLE FD [--rm]       helper: user ns (newuidmap) + mount/uts/ipc/net/pid
+//!        │                                ns, root overlay (native or FUSE), then waits
+//!        └─ PID 1                         own mount ns, spec mounts, pivot_root, /proc /dev
+//!                                         /sys, masks, hostname, user, caps, seccomp → execve
+//! ```
+//!
+//! The helper is a fresh single-threaded re-exec (a threaded process cannot create a user
+//! namespace), it stays outside the container's PID namespace, and it relays the container's
+//! exit status as its own (128+N for a death by signal N). Every link of the chain has a
+//! parent-death signal, so SIGKILL of the caller takes the container down with it.
+//!
+//! Things the OCI spec has no field for travel as annotations (`io.rctr.*`, below): the
+//! overlay layers of the root, the user to resolve against the image's own passwd file, the
+//! volumes to initialise from the image, and `--init`.
+pub mod bundle;
+pub mod caps;
+mod chan;
+mod copyup;
+pub mod foreground;
+mod init;
+pub mod mount;
+pub mod process;
+pub mod pty;
+pub mod rootfs;
+pub mod seccomp;
+pub mod specgen;
+
+pub use init::main as init_main;
+pub use process::StartFailure;
+
+use crate::idmap::IdMapping;
+use anyhow::Context as _;
+use std::collections::HashMap;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+/// Lower layer directories of the root overlay, top-most first (JSON array of paths).
+pub const ANN_LOWER: &str = "io.rctr.rootfs.lower";
+/// The container's writable layer.
+pub const ANN_UPPER: &str = "io.rctr.rootfs.upper";
+/// Overlay's work directory (same filesystem as the upper one).
+pub const ANN_WORK: &str = "io.rctr.rootfs.work";
+/// A FUSE mount program to use instead of the kernel's overlay (fuse-overlayfs).
+pub const ANN_MOUNT_PROGRAM: &str = "io.rctr.rootfs.mount-program";
+/// uid/gid mappings for the mount program (`--userns=keep-id` shifts owners with it).
+pub const ANN_FUSE_UIDMAP: &str = "io.rctr.rootfs.fuse-uidmapping";
+pub const ANN_FUSE_GIDMAP: &str = "io.rctr.rootfs.fuse-gidmapping";
+/// `user[:group]` to resolve against the container's /etc/passwd and /etc/group after the root
+/// is mounted (names cannot be resolved before: the image is only visible inside).
+pub const ANN_USER: &str = "io.rctr.user";
+/// Mount destinations (JSON array) whose volume is initialised from the image on first use.
+pub const ANN_COPY_UP: &str = "io.rctr.copy-up";
+/// "true": PID 1 is rctr's minimal reaper and the command runs as its child (`--init`).
+pub const ANN_INIT: &str = "io.rctr.init";
+
+/// The root filesystem's layering, read from the annotations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layers {
+    pub lower: Vec<PathBuf>,
+    pub upper: PathBuf,
+    pub work: PathBuf,
+    pub mount_program: Option<PathBuf>,
+    pub fuse_uidmapping: Option<String>,
+    pub fuse_gidmapping: Option<String>,
+}
+
+impl Layers {
+    /// `None` when the spec's root is a plain directory.
+    pub fn from_annotations(a: &HashMap<String, String>) -> anyhow::Result<Option<Layers>> {
+        let Some(lower) = a.get(ANN_LOWER) else {
+            return Ok(None);
+        };
+        let lower: Vec<PathBuf> =
+            serde_json::from_str(lower).context("bad io.rctr.rootfs.lower annotation")?;
+        let get = |k: &str| a.get(k).filter(|v| !v.is_empty()).cloned();
+        Ok(Some(Layers {
+            lower,
+            upper: get(ANN_UPPER)
+                .context("io.rctr.rootfs.upper missing")?
+                .into(),
+            work: get(ANN_WORK).context("io.rctr.rootfs.work missing")?.into(),
+            mount_program: get(ANN_MOUNT_PROGRAM).map(PathBuf::from),
+            fuse_uidmapping: get(ANN_FUSE_UIDMAP),
+            fuse_gidmapping: get(ANN_FUSE_GIDMAP),
+        }))
+    }
+
+    /// Write these layers into `a` (the inverse of [`Layers::from_annotations`]).
+    pub fn annotate(&self, a: &mut HashMap<String, String>) {
+        a.insert(
+            ANN_LOWER.into(),
+            serde_json::to_string(&self.lower).unwrap_or_default(),
+        );
+        a.insert(ANN_UPPER.into(), self.upper.to_string_lossy().into_owned());
+        a.insert(ANN_WORK.into(), self.work.to_string_lossy().into_owned());
+        let mut opt = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                a.insert(k.into(), v.clone());
+            }
+        };
+        opt(
+            ANN_MOUNT_PROGRAM,
+            &self
+                .mount_program
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned()),
+        );
+        opt(ANN_FUSE_UIDMAP, &self.fuse_uidmapping);
+        opt(ANN_FUSE_GIDMAP, &self.fuse_gidmapping);
+    }
+}
+
+/// How to start a bundle.
+#[derive(Debug)]
+pub struct StartOptions {
+    /// The container's stdio when `process.terminal` is false (with a terminal, the pty
+    /// master is returned in [`Started::pty`] and these are ignored).
+    pub stdin: Stdio,
+    pub stdout: Stdio,
+    pub stderr: Stdio,
+    /// Remove the writable layer (upper/work) once the container has exited (`--rm`). Done
+    /// by the helper, inside the user namespace, where files the container created under
+    /// subordinate IDs can be deleted.
+    pub remove_rootfs: bool,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            stdin: Stdio::inherit(),
+            stdout: Stdio::inherit(),
+            stderr: Stdio::inherit(),
+            remove_rootfs: false,
+        }
+    }
+}
+
+/// A running container.
+#[derive(Debug)]
+pub struct Started {
+    /// The container's PID 1, as seen from the host: signal it with [`Started::signal`].
+    pub pid: i32,
+    /// The pty master when the spec asked for a terminal.
+    pub pty: Option<OwnedFd>,
+    helper: Child,
+}
+
+impl Started {
+    /// PID of the helper process (the container's parent, outside its PID namespace).
+    pub fn helper_pid(&self) -> u32 {
+        self.helper.id()
+    }
+
+    /// Send `sig` to the container's PID 1.
+    pub fn signal(&self, sig: i32) -> std::io::Result<()> {
+        // SAFETY: plain kill(2).
+        if unsafe { libc::kill(self.pid, sig) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Wait for the container to exit (and for `remove_rootfs` to be done). Returns the
+    /// container's exit status; a death by signal N is 128+N, like a shell reports it.
+    pub fn wait(&mut self) -> std::io::Result<u8> {
+        let st = wait_retry(&mut self.helper)?;
+        Ok(exit_code(Ok(st)))
+    }
+
+    /// Non-blocking [`Started::wait`].
+    pub fn try_wait(&mut self) -> std::io::Result<Option<u8>> {
+        Ok(self.helper.try_wait()?.map(|st| exit_code(Ok(st))))
+    }
+}
+
+/// Start the bundle in `bundle_dir` (its `config.json`) in a user namespace mapped with
+/// `mapping` (the mapping the image's layers were unpacked with). Returns once the command
+/// has been exec'd — or the reason it could not be, with podman's exit code.
+pub fn start(
+    bundle_dir: &Path,
+    mapping: &IdMapping,
+    opts: StartOptions,
+) -> Result<Started, StartFailure> {
+    let rt = |e: anyhow::Error| StartFailure::Runtime(format!("{e:#}"));
+    let (ours, low) = chan::pair().map_err(|e| rt(e.into()))?;
+    // Keep the helper's end clear of the fd numbers spawn_mapped dup2()s onto (3).
+    let theirs = rustix::io::fcntl_dupfd_cloexec(&low, 10).map_err(|e| rt(e.into()))?;
+    drop(low); // EOF on `ours` must mean the helper side is gone: no stray copy here
+    let their_fd = theirs.as_raw_fd();
+    let exe = ExeImage::for_mapping(mapping).map_err(rt)?;
+    let mut cmd = exe.command();
+    cmd.arg("__init").arg(bundle_dir).arg(their_fd.to_string());
+    if opts.remove_rootfs {
+        cmd.arg("--rm");
+    }
+    cmd.env_clear()
+        .stdin(opts.stdin)
+        .stdout(opts.stdout)
+        .stderr(opts.stderr);
+    // SAFETY: fcntl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::fcntl(their_fd, libc::F_SETFD, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut helper = crate::userns::spawn_mapped(&mut cmd, mapping).map_err(rt)?;
+    drop(theirs);
+    drop(exe);
+    let (mut pid, mut pty, mut failure) = (None, None, None);
+    loop {
+        match chan::recv(&ours) {
+            Ok(None) => break,
+            Ok(Some((msg, fd))) => match msg.first() {
+                Some(b'P') => {
+                    pid = std::str::from_utf8(&msg[1..])
+                        .ok()
+                        .and_then(|s| s.parse::<i32>().ok())
+                }
+                Some(b'T') => pty = fd,
+                Some(b'E') if msg.len() >= 2 => {
+                    let text = String::from_utf8_lossy(&msg[2..]).into_owned();
+                    failure = Some(match msg[1] {
+                        127 => StartFailure::NotFound(text),
+                        126 => StartFailure::CannotInvoke(text),
+                        _ => StartFailure::Runtime(text),
+                    });
+                }
+                _ => {}
+            },
+            Err(e) => {
+                failure.get_or_insert(StartFailure::Runtime(format!(
+                    "reading from the container init: {e}"
+                )));
+                break;
+            }
+        }
+    }
+    if failure.is_none() && pid.is_none() {
+        let st = exit_code(wait_retry(&mut helper));
+        failure = Some(StartFailure::Runtime(format!(
+            "the container init exited before starting the command (status {st})"
+        )));
+    }
+    if let Some(f) = failure {
+        let _ = wait_retry(&mut helper);
+        return Err(f);
+    }
+    Ok(Started {
+        pid: pid.unwrap_or(0),
+        pty,
+        helper,
+    })
+}
+
+fn wait_retry(child: &mut Child) -> std::io::Result<std::process::ExitStatus> {
+    loop {
+        match child.wait() {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+/// A helper's exit status as the container's: its code, or 128+N for a death by signal N.
+fn exit_code(st: std::io::Result<std::process::ExitStatus>) -> u8 {
+    use std::os::unix::process::ExitStatusExt;
+    match st {
+        Ok(st) => match (st.code(), st.signal()) {
+            (Some(c), _) => c as u8,
+            (None, Some(s)) => (128 + s) as u8,
+            _ => crate::error::EXIT_ENGINE,
+        },
+        Err(_) => crate::error::EXIT_ENGINE,
+    }
+}
+
+/// The binary the helper is exec'd from, protected as the CVE-2019-5736 fixes require.
+///
+/// That CVE: a container process re-executes the runtime's own binary (entrypoint
+/// `/proc/self/exe`, or a `#!/proc/self/exe` script, or `/proc/PID/exe` of a runtime process
+/// it can see) and then opens it for writing, replacing the host's runtime. Here the PID 1
+/// that execs the command is an rctr process, so the command can reach our binary that way.
+/// It is only a threat when some ID mapped into the container may write the binary: then
+/// the helper runs from a sealed memfd copy, which nothing can write. A normal install (root
+/// owned, 0755) is outside every rootless mapping, and the copy is skipped (it costs ~1 ms).
+/// Either way no rctr process stays inside the container's PID namespace after the execve,
+/// except the `--init` reaper, which is non-dumpable (its /proc/1/exe needs CAP_SYS_PTRACE).
+struct ExeImage {
+    memfd: Option<OwnedFd>,
+}
+
+impl ExeImage {
+    fn for_mapping(mapping: &IdMapping) -> anyhow::Result<ExeImage> {
+        use std::os::unix::fs::MetadataExt;
+        let md = std::fs::metadata("/proc/self/exe").context("stat /proc/self/exe")?;
+        let mapped = |map: &[crate::idmap::IdMap], id: u32| {
+            map.iter()
+                .any(|m| id >= m.host_id && id - m.host_id < m.size)
+        };
+        // An owner inside the mapping can chmod the file even when it is read-only now.
+        let writable = mapped(&mapping.uid_map, md.uid())
+            || (mapped(&mapping.gid_map, md.gid()) && md.mode() & 0o020 != 0)
+            || md.mode() & 0o002 != 0;
+        if !writable {
+            return Ok(ExeImage { memfd: None });
+        }
+        let fd = rustix::fs::memfd_create(
+            "rctr-runtime",
+            rustix::fs::MemfdFlags::CLOEXEC | rustix::fs::MemfdFlags::ALLOW_SEALING,
+        )
+        .context("memfd_create")?;
+        let mut src = std::fs::File::open("/proc/self/exe")?;
+        let mut dst = std::fs::File::from(fd);
+        std::io::copy(&mut src, &mut dst).context("copying rctr into a sealed memfd")?;
+        let fd = OwnedFd::from(dst);
+        rustix::fs::fcntl_add_seals(
+            &fd,
+            rustix::fs::SealFlags::SEAL
+                | rustix::fs::SealFlags::SHRINK
+                | rustix::fs::SealFlags::GROW
+                | rustix::fs::SealFlags::WRITE,
+        )
+        .context("sealing the memfd")?;
+        Ok(ExeImage { memfd: Some(fd) })
+    }
+
+    fn command(&self) -> std::process::Command {
+        match &self.memfd {
+            // execve of /proc/self/fd/N works for a close-on-exec fd: the kernel opens the
+            // file before it closes the fds.
+            Some(fd) => std::process::Command::new(format!("/proc/self/fd/{}", fd.as_raw_fd())),
+            None => std::process::Command::new("/proc/self/exe"),
+        }
+    }
+}

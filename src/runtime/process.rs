@@ -1,0 +1,532 @@
+//! Process setup shared by the container's first process and `exec`: user and groups from the
+//! image's own passwd/group files, rlimits, capabilities, `no_new_privs`, seccomp, working
+//! directory, host-fd hygiene and the final `execve` with podman's 126/127 distinction.
+//!
+//! Everything here runs in the single-threaded helper, inside the container's namespaces and
+//! after `pivot_root`, so paths are container paths.
+use super::{caps, seccomp};
+use anyhow::{anyhow, Context as _};
+use oci_spec::runtime::{LinuxSeccomp, PosixRlimitType, Process};
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// Why the container's command could not be started, with podman's exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartFailure {
+    /// 127: the command does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// 126: it exists but cannot be executed.
+    #[error("{0}")]
+    CannotInvoke(String),
+    /// 125: the runtime failed before it got to the command.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl StartFailure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartFailure::NotFound(_) => crate::error::EXIT_NOT_FOUND,
+            StartFailure::CannotInvoke(_) => crate::error::EXIT_CANNOT_INVOKE,
+            StartFailure::Runtime(_) => crate::error::EXIT_ENGINE,
+        }
+    }
+}
+
+/// A user resolved against the container's `/etc/passwd` and `/etc/group`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecUser {
+    pub uid: u32,
+    pub gid: u32,
+    pub additional_gids: Vec<u32>,
+    pub home: Option<String>,
+}
+
+/// Resolve podman's `-u user[:group]` (names or numbers) against the text of the container's
+/// passwd and group files, with runc's rules: a name must exist; a number need not (its group
+/// is then 0); supplementary groups are the groups that list the user as a member.
+pub fn resolve_user(spec: &str, passwd: &str, group: &str) -> Result<ExecUser, String> {
+    let (u, g) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let u = if u.is_empty() { "0" } else { u };
+    let pw: Vec<Vec<&str>> = passwd
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .filter(|f| f.len() >= 7)
+        .collect();
+    let gr: Vec<Vec<&str>> = group
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .filter(|f| f.len() >= 4)
+        .collect();
+    let numeric = u.parse::<u32>().ok();
+    let entry = pw.iter().find(|f| match numeric {
+        Some(n) => f[2].parse::<u32>() == Ok(n),
+        None => f[0] == u,
+    });
+    let (uid, mut gid, name, home) = match (entry, numeric) {
+        (Some(f), _) => (
+            f[2].parse::<u32>()
+                .map_err(|_| format!("bad uid for {} in /etc/passwd", f[0]))?,
+            f[3].parse::<u32>().unwrap_or(0),
+            Some(f[0]),
+            Some(f[5].to_string()),
+        ),
+        (None, Some(n)) => (n, 0, None, None),
+        (None, None) => {
+            return Err(format!(
+                "unable to find user {u}: no matching entries in passwd file"
+            ))
+        }
+    };
+    if let Some(g) = g.filter(|g| !g.is_empty()) {
+        gid = match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => gr
+                .iter()
+                .find(|f| f[0] == g)
+                .and_then(|f| f[2].parse().ok())
+                .ok_or_else(|| {
+                    format!("unable to find group {g}: no matching entries in group file")
+                })?,
+        };
+    }
+    let mut additional_gids: Vec<u32> = match name {
+        Some(n) => gr
+            .iter()
+            .filter(|f| f[3].split(',').any(|m| m == n))
+            .filter_map(|f| f[2].parse().ok())
+            .filter(|x| *x != gid)
+            .collect(),
+        None => vec![],
+    };
+    additional_gids.dedup();
+    Ok(ExecUser {
+        uid,
+        gid,
+        additional_gids,
+        home,
+    })
+}
+
+/// Read a small regular file from the container (its passwd/group). A FIFO or device planted
+/// by a hostile image must not hang or confuse the runtime, so only regular files up to 4 MiB.
+pub fn read_small_file(path: &Path) -> String {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(f) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(path)
+    else {
+        return String::new();
+    };
+    match f.metadata() {
+        Ok(m) if m.is_file() => {}
+        _ => return String::new(),
+    }
+    let mut s = String::new();
+    let _ = f.take(4 << 20).read_to_string(&mut s);
+    s
+}
+
+fn rlimit_resource(t: PosixRlimitType) -> Option<libc::__rlimit_resource_t> {
+    use PosixRlimitType::*;
+    Some(match t {
+        RlimitCpu => libc::RLIMIT_CPU,
+        RlimitFsize => libc::RLIMIT_FSIZE,
+        RlimitData => libc::RLIMIT_DATA,
+        RlimitStack => libc::RLIMIT_STACK,
+        RlimitCore => libc::RLIMIT_CORE,
+        RlimitRss => libc::RLIMIT_RSS,
+        RlimitNproc => libc::RLIMIT_NPROC,
+        RlimitNofile => libc::RLIMIT_NOFILE,
+        RlimitMemlock => libc::RLIMIT_MEMLOCK,
+        RlimitAs => libc::RLIMIT_AS,
+        RlimitLocks => libc::RLIMIT_LOCKS,
+        RlimitSigpending => libc::RLIMIT_SIGPENDING,
+        RlimitMsgqueue => libc::RLIMIT_MSGQUEUE,
+        RlimitNice => libc::RLIMIT_NICE,
+        RlimitRtprio => libc::RLIMIT_RTPRIO,
+        RlimitRttime => libc::RLIMIT_RTTIME,
+    })
+}
+
+fn errno() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+fn check(rc: libc::c_int, what: &str) -> anyhow::Result<()> {
+    if rc < 0 {
+        return Err(anyhow!("{what}: {}", errno()));
+    }
+    Ok(())
+}
+
+/// Set the three capability sets with `capset(2)` (version 3: 64-bit sets).
+fn capset(effective: u64, permitted: u64, inheritable: u64) -> anyhow::Result<()> {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    let hdr = Header {
+        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
+        pid: 0,
+    };
+    let lo = |m: u64| m as u32;
+    let hi = |m: u64| (m >> 32) as u32;
+    let data = [
+        Data {
+            effective: lo(effective),
+            permitted: lo(permitted),
+            inheritable: lo(inheritable),
+        },
+        Data {
+            effective: hi(effective),
+            permitted: hi(permitted),
+            inheritable: hi(inheritable),
+        },
+    ];
+    // SAFETY: header and two data structs laid out as linux/capability.h requires.
+    let rc = unsafe { libc::syscall(libc::SYS_capset, &hdr, data.as_ptr()) };
+    check(rc as i32, "capset")
+}
+
+fn cap_mask(set: &Option<oci_spec::runtime::Capabilities>) -> u64 {
+    let names: Vec<String> = set.iter().flatten().map(|c| c.to_string()).collect();
+    caps::mask(names.iter().map(|s| s.as_str()))
+}
+
+/// Is `setgroups(2)` allowed in this user namespace? Not in single-ID mode, where the parent
+/// had to write `deny` to be allowed to map its own gid (user_namespaces(7)).
+pub fn setgroups_allowed() -> bool {
+    std::fs::read_to_string("/proc/self/setgroups")
+        .map(|s| s.trim() == "allow")
+        .unwrap_or(false)
+}
+
+/// Everything between "the root filesystem is in place" and `execve`, in the order that keeps
+/// each step legal: rlimits (raising a hard limit needs CAP_SYS_RESOURCE), seccomp without
+/// `no_new_privs` (needs CAP_SYS_ADMIN), bounding set, ids (with KEEPCAPS), capability sets,
+/// ambient set, umask, `no_new_privs` + seccomp, working directory, fd hygiene.
+pub fn finalize(process: &Process, seccomp_profile: Option<&LinuxSeccomp>) -> anyhow::Result<()> {
+    for rl in process.rlimits().iter().flatten() {
+        let res = rlimit_resource(rl.typ()).context("unknown rlimit")?;
+        let lim = libc::rlimit {
+            rlim_cur: rl.soft(),
+            rlim_max: rl.hard(),
+        };
+        // SAFETY: plain syscall with a valid struct.
+        check(
+            unsafe { libc::setrlimit(res, &lim) },
+            &format!("setrlimit {}", rl.typ()),
+        )?;
+    }
+    let nnp = process.no_new_privileges().unwrap_or(false);
+    if let (Some(sc), false) = (seccomp_profile, nnp) {
+        seccomp::load(sc, false)?;
+    }
+    let c = process.capabilities().clone().unwrap_or_default();
+    let bounding = cap_mask(c.bounding());
+    for cap in 0..=caps::last_cap() {
+        if bounding & (1u64 << cap) == 0 {
+            // SAFETY: prctl with integer arguments.
+            let rc = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
+            if rc < 0 && errno().raw_os_error() != Some(libc::EINVAL) {
+                return Err(anyhow!(
+                    "dropping {} from the bounding set: {}",
+                    caps::NAMES[cap as usize],
+                    errno()
+                ));
+            }
+        }
+    }
+    let user = process.user();
+    // SAFETY: prctl with integer arguments.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) },
+        "PR_SET_KEEPCAPS",
+    )?;
+    if setgroups_allowed() {
+        let gids: Vec<libc::gid_t> = user.additional_gids().clone().unwrap_or_default();
+        // SAFETY: valid pointer and length.
+        check(
+            unsafe { libc::setgroups(gids.len(), gids.as_ptr()) },
+            "setgroups",
+        )?;
+    }
+    let (uid, gid) = (user.uid(), user.gid());
+    // SAFETY: plain syscalls.
+    if unsafe { libc::setresgid(gid, gid, gid) } < 0 {
+        return Err(unmapped("group", gid, errno()));
+    }
+    if unsafe { libc::setresuid(uid, uid, uid) } < 0 {
+        return Err(unmapped("user", uid, errno()));
+    }
+    check(
+        unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 0, 0, 0, 0) },
+        "PR_SET_KEEPCAPS",
+    )?;
+    capset(
+        cap_mask(c.effective()),
+        cap_mask(c.permitted()),
+        cap_mask(c.inheritable()),
+    )?;
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL,
+            0,
+            0,
+            0,
+        );
+    }
+    let ambient = cap_mask(c.ambient());
+    for cap in 0..64u32 {
+        if ambient & (1u64 << cap) != 0 {
+            // SAFETY: prctl with integer arguments.
+            let rc = unsafe {
+                libc::prctl(
+                    libc::PR_CAP_AMBIENT,
+                    libc::PR_CAP_AMBIENT_RAISE,
+                    cap as libc::c_ulong,
+                    0,
+                    0,
+                )
+            };
+            check(rc, "raising an ambient capability")?;
+        }
+    }
+    // SAFETY: plain syscall.
+    unsafe { libc::umask(user.umask().unwrap_or(0o022) as libc::mode_t) };
+    if nnp {
+        // SAFETY: prctl with integer arguments.
+        check(
+            unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) },
+            "PR_SET_NO_NEW_PRIVS",
+        )?;
+        if let Some(sc) = seccomp_profile {
+            seccomp::load(sc, true)?;
+        }
+    }
+    enter_cwd(process.cwd())?;
+    // The kernel clears the parent-death signal when credentials change: set it again so the
+    // container cannot outlive its runtime (this survives execve).
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    };
+    close_host_fds();
+    Ok(())
+}
+
+fn unmapped(kind: &str, id: u32, e: std::io::Error) -> anyhow::Error {
+    if e.raw_os_error() == Some(libc::EINVAL) {
+        anyhow!(
+            "{kind} {id} is not mapped in the container's user namespace (single-ID mode maps only root, and the subordinate range limits the rest): run as another {kind} or get subordinate IDs in /etc/subuid and /etc/subgid"
+        )
+    } else {
+        anyhow!("switching to {kind} {id}: {e}")
+    }
+}
+
+/// `chdir` into the working directory and make sure it really lies inside the container's
+/// root: CVE-2024-21626 let a leaked host directory fd (`/proc/self/fd/N` as cwd) give the
+/// process a working directory outside the root. getcwd(2) reports such a directory as
+/// "(unreachable)…".
+pub fn enter_cwd(cwd: &Path) -> anyhow::Result<()> {
+    let c = CString::new(cwd.as_os_str().as_bytes())?;
+    // SAFETY: valid C string.
+    if unsafe { libc::chdir(c.as_ptr()) } < 0 {
+        return Err(anyhow!(
+            "chdir to the working directory {}: {}",
+            cwd.display(),
+            errno()
+        ));
+    }
+    match std::env::current_dir() {
+        Ok(p) if p.is_absolute() => Ok(()),
+        _ => Err(anyhow!(
+            "working directory {} is outside the container's root (refusing: CVE-2024-21626)",
+            cwd.display()
+        )),
+    }
+}
+
+/// Mark every fd above stderr close-on-exec, so nothing the runtime held (the store, sockets,
+/// the host's directories) leaks into the container (CVE-2024-21626).
+pub fn close_host_fds() {
+    // SAFETY: close_range with CLOSE_RANGE_CLOEXEC only flips flags.
+    unsafe {
+        libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        );
+    }
+}
+
+/// Look `arg0` up the way execvp does, in the container's `$PATH` (from the spec's env), and
+/// say why not in podman's words.
+pub fn find_executable(arg0: &str, env: &[String]) -> Result<CString, StartFailure> {
+    let path = env
+        .iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    let check_one = |p: &Path| -> Result<CString, std::io::Error> {
+        let m = std::fs::metadata(p)?;
+        if m.is_dir() {
+            return Err(std::io::Error::from_raw_os_error(libc::EACCES));
+        }
+        let c = CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: valid C string.
+        if unsafe { libc::access(c.as_ptr(), libc::X_OK) } != 0 {
+            return Err(errno());
+        }
+        Ok(c)
+    };
+    let not_found = |what: String| {
+        StartFailure::NotFound(format!(
+        "{what}: No such file or directory: OCI runtime attempted to invoke a command that was not found"
+    ))
+    };
+    let denied = |p: &str, e: std::io::Error| {
+        let msg =
+            std::io::Error::from_raw_os_error(e.raw_os_error().unwrap_or(libc::EACCES)).to_string();
+        let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
+        StartFailure::CannotInvoke(format!("exec `{p}`: {msg}: OCI permission denied"))
+    };
+    if arg0.contains('/') {
+        return match check_one(Path::new(arg0)) {
+            Ok(c) => Ok(c),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(not_found(format!("executable file `{arg0}` not found")))
+            }
+            Err(e) => Err(denied(arg0, e)),
+        };
+    }
+    let mut first_denied = None;
+    for dir in path.split(':').filter(|d| !d.is_empty()) {
+        let p = Path::new(dir).join(arg0);
+        match check_one(&p) {
+            Ok(c) => return Ok(c),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if first_denied.is_none() => first_denied = Some((p, e)),
+            Err(_) => {}
+        }
+    }
+    match first_denied {
+        Some((p, e)) => Err(denied(&p.to_string_lossy(), e)),
+        None => Err(not_found(format!(
+            "executable file `{arg0}` not found in $PATH"
+        ))),
+    }
+}
+
+/// Replace this process with the container's command. Returns only on failure.
+pub fn exec(process: &Process) -> StartFailure {
+    let args = process.args().clone().unwrap_or_default();
+    let Some(arg0) = args.first() else {
+        return StartFailure::Runtime(
+            "no command given and the image has none: give one after the image name".into(),
+        );
+    };
+    let env = process.env().clone().unwrap_or_default();
+    let prog = match find_executable(arg0, &env) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let cargs: Vec<CString> = args
+        .iter()
+        .filter_map(|a| CString::new(a.as_str()).ok())
+        .collect();
+    let cenv: Vec<CString> = env
+        .iter()
+        .filter_map(|a| CString::new(a.as_str()).ok())
+        .collect();
+    let mut argv: Vec<*const libc::c_char> = cargs.iter().map(|c| c.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let mut envp: Vec<*const libc::c_char> = cenv.iter().map(|c| c.as_ptr()).collect();
+    envp.push(std::ptr::null());
+    // SAFETY: NULL-terminated arrays of valid C strings that outlive the call.
+    unsafe { libc::execve(prog.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    let e = errno();
+    let p = prog.to_string_lossy().into_owned();
+    match e.raw_os_error() {
+        Some(libc::ENOENT) => StartFailure::NotFound(format!(
+            "exec `{p}`: No such file or directory (a missing interpreter or dynamic loader?): OCI runtime attempted to invoke a command that was not found"
+        )),
+        _ => {
+            let msg = e.to_string();
+            let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
+            StartFailure::CannotInvoke(format!("exec `{p}`: {msg}: OCI permission denied"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PW: &str = "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:U:/home/user:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n";
+    const GR: &str = "root:x:0:\nwheel:x:10:root,user\nuser:x:1000:\nstaff:x:50:user\n";
+
+    #[test]
+    fn resolves_names_numbers_and_groups() {
+        let u = resolve_user("", PW, GR).unwrap();
+        assert_eq!((u.uid, u.gid, u.additional_gids.clone()), (0, 0, vec![10]));
+        assert_eq!(u.home.as_deref(), Some("/root"));
+        let u = resolve_user("user", PW, GR).unwrap();
+        assert_eq!(
+            (u.uid, u.gid, u.additional_gids),
+            (1000, 1000, vec![10, 50])
+        );
+        let u = resolve_user("4242", PW, GR).unwrap();
+        assert_eq!((u.uid, u.gid, u.home), (4242, 0, None));
+        let u = resolve_user("user:staff", PW, GR).unwrap();
+        assert_eq!(u.gid, 50);
+        let u = resolve_user("1000:7", PW, GR).unwrap();
+        assert_eq!((u.uid, u.gid), (1000, 7));
+        let e = resolve_user("nosuch", PW, GR).unwrap_err();
+        assert!(e.contains("unable to find user nosuch"), "{e}");
+        assert!(resolve_user("user:nogroup", PW, GR).is_err());
+    }
+
+    #[test]
+    fn executable_lookup_reports_podman_wording() {
+        let env = vec!["PATH=/nonexistent:/bin".to_string()];
+        assert!(find_executable("sh", &env).is_ok());
+        let e = find_executable("nosuch-xyz", &env).unwrap_err();
+        assert_eq!(e.exit_code(), 127);
+        assert!(e.to_string().starts_with(
+            "executable file `nosuch-xyz` not found in $PATH: No such file or directory"
+        ));
+        let e = find_executable("/etc/passwd", &env).unwrap_err();
+        assert_eq!(e.exit_code(), 126, "{e}");
+        let e = find_executable("/", &env).unwrap_err();
+        assert_eq!(e.exit_code(), 126);
+    }
+}

@@ -1,0 +1,309 @@
+//! The container's filesystem view: the root overlay (native, or a FUSE mount program), the
+//! spec's mounts, device nodes, `pivot_root`, masked and read-only paths.
+use super::mount::{self, MountOpts, Want};
+use super::{Layers, ANN_COPY_UP};
+use anyhow::{anyhow, bail, Context as _};
+use oci_spec::runtime::Spec;
+use rustix::fs::{Mode, OFlags, CWD};
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The devices every container gets (OCI runtime spec, "Default Devices"). A user namespace
+/// cannot mknod them, so the host's nodes are bind-mounted, as runc and crun do rootless.
+pub const DEFAULT_DEVICES: [&str; 6] = [
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/tty",
+];
+
+const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
+
+/// Mount the root filesystem described by `layers` on `target` (run by the helper inside the
+/// user and mount namespaces, before the container's PID 1 exists). With a mount program the
+/// returned child is the FUSE daemon, which the helper must stop after the container exits.
+pub fn mount_root(layers: &Layers, target: &Path) -> anyhow::Result<Option<std::process::Child>> {
+    match &layers.mount_program {
+        None => {
+            let lower: Vec<&Path> = layers.lower.iter().map(|p| p.as_path()).collect();
+            let mnt = mount::overlay_mount(&lower, &layers.upper, &layers.work)?;
+            mount::attach_path(&mnt, target)
+                .with_context(|| format!("attaching the overlay on {}", target.display()))?;
+            Ok(None)
+        }
+        Some(prog) => mount_fuse(prog, layers, target).map(Some),
+    }
+}
+
+fn mount_fuse(prog: &Path, layers: &Layers, target: &Path) -> anyhow::Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    let lower: Vec<String> = layers
+        .lower
+        .iter()
+        .map(|p| mount::escape_overlay_path(p))
+        .collect();
+    let mut opts = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lower.join(":"),
+        mount::escape_overlay_path(&layers.upper),
+        mount::escape_overlay_path(&layers.work)
+    );
+    if let Some(m) = &layers.fuse_uidmapping {
+        opts.push_str(&format!(",uidmapping={m}"));
+    }
+    if let Some(m) = &layers.fuse_gidmapping {
+        opts.push_str(&format!(",gidmapping={m}"));
+    }
+    let mut cmd = std::process::Command::new(prog);
+    // -f: stay in the foreground as our child, so it dies with us (PDEATHSIG) instead of
+    // holding the mount namespace alive as an orphan.
+    cmd.arg("-f").arg("-o").arg(&opts).arg(target);
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: prctl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            );
+            Ok(())
+        });
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| anyhow!("cannot run the mount program {}: {e}", prog.display()))?;
+    let start = Instant::now();
+    loop {
+        if let Ok(st) = rustix::fs::statfs(target) {
+            if st.f_type as i64 == FUSE_SUPER_MAGIC {
+                return Ok(child);
+            }
+        }
+        if let Ok(Some(st)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                use std::io::Read;
+                let _ = e.read_to_string(&mut err);
+            }
+            bail!(
+                "mount program {} failed ({st}): {}",
+                prog.display(),
+                err.trim()
+            );
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            bail!(
+                "mount program {} did not mount {} within 10 s",
+                prog.display(),
+                target.display()
+            );
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+fn open_dir(p: &Path) -> anyhow::Result<OwnedFd> {
+    rustix::fs::open(
+        p,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| anyhow!("opening {}: {e}", p.display()))
+}
+
+fn is_dir_source(src: &Path) -> bool {
+    std::fs::metadata(src).map(|m| m.is_dir()).unwrap_or(true)
+}
+
+/// Mount one spec mount under the root opened as `root`.
+fn mount_one(root: &OwnedFd, m: &oci_spec::runtime::Mount, copy_up: bool) -> anyhow::Result<()> {
+    let dest = m.destination();
+    let opts = MountOpts::parse(m.options().as_deref().unwrap_or(&[]));
+    let typ = m
+        .typ()
+        .as_deref()
+        .unwrap_or(if opts.bind { "bind" } else { "none" });
+    let source = m.source().clone().unwrap_or_default();
+    if opts.bind || typ == "bind" {
+        let want = if is_dir_source(&source) {
+            Want::Dir
+        } else {
+            Want::File
+        };
+        let target = mount::resolve_in_root(root.as_fd(), dest, want)?;
+        if copy_up && want == Want::Dir {
+            super::copyup::copy_up(&target, &source).with_context(|| {
+                format!("initialising volume {} from the image", source.display())
+            })?;
+        }
+        let mnt = mount::bind_tree(
+            &source,
+            opts.recursive,
+            opts.set,
+            opts.clear,
+            opts.propagation,
+        )
+        .with_context(|| format!("bind mount for {}", dest.display()))?;
+        mount::attach(&mnt, &target)
+            .with_context(|| format!("bind mount on {}", dest.display()))?;
+        return Ok(());
+    }
+    let target = mount::resolve_in_root(root.as_fd(), dest, Want::Dir)?;
+    let src = source.to_str().filter(|s| !s.is_empty());
+    let mnt = match mount::fs_mount(typ, src, &opts.data, opts.set) {
+        Ok(m) => m,
+        // Without its own network namespace a user namespace may not mount sysfs: show the
+        // host's read-only instead (what podman does with --network host).
+        Err(_) if typ == "sysfs" => mount::bind_tree(
+            Path::new("/sys"),
+            true,
+            mount::ATTR_RDONLY | opts.set,
+            0,
+            libc::MS_SLAVE,
+        )?,
+        Err(_) if typ == "mqueue" => {
+            mount::bind_tree(Path::new("/dev/mqueue"), false, opts.set, 0, 0)?
+        }
+        Err(e) => return Err(e.context(format!("mount on {}", dest.display()))),
+    };
+    mount::attach(&mnt, &target)
+        .with_context(|| format!("mounting {typ} on {}", dest.display()))?;
+    Ok(())
+}
+
+/// In the container's PID 1, before `pivot_root`: mount everything the spec asks for under
+/// `rootfs`, bind the default devices, and add /dev's standard symlinks. Returns the root fd.
+pub fn populate(spec: &Spec, rootfs: &Path, layered: bool) -> anyhow::Result<OwnedFd> {
+    if !layered {
+        // pivot_root needs the new root to be a mount point: a plain directory becomes one.
+        let mnt = mount::bind_tree(rootfs, true, 0, 0, 0)?;
+        mount::attach_path(&mnt, rootfs)?;
+    }
+    let root = open_dir(rootfs)?;
+    let copy_up: Vec<String> = spec
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get(ANN_COPY_UP))
+        .map(|v| serde_json::from_str(v).unwrap_or_default())
+        .unwrap_or_default();
+    let mut dev_is_ours = false;
+    for m in spec.mounts().iter().flatten() {
+        let d = m.destination().to_string_lossy();
+        mount_one(&root, m, copy_up.iter().any(|c| *c == d))?;
+        if d == "/dev" {
+            dev_is_ours = true;
+        }
+    }
+    let mut devices: Vec<PathBuf> = Vec::new();
+    if dev_is_ours {
+        devices.extend(DEFAULT_DEVICES.iter().map(PathBuf::from));
+    }
+    for d in spec
+        .linux()
+        .as_ref()
+        .and_then(|l| l.devices().clone())
+        .unwrap_or_default()
+    {
+        if !devices.contains(d.path()) {
+            devices.push(d.path().clone());
+        }
+    }
+    for d in &devices {
+        let target = mount::resolve_in_root(root.as_fd(), d, Want::File)?;
+        let mnt = mount::bind_tree(d, false, 0, 0, 0)
+            .with_context(|| format!("device {}", d.display()))?;
+        mount::attach(&mnt, &target).with_context(|| format!("binding device {}", d.display()))?;
+    }
+    if dev_is_ours {
+        let dev = mount::resolve_in_root(root.as_fd(), Path::new("/dev"), Want::Dir)?;
+        for (link, to) in [
+            ("fd", "/proc/self/fd"),
+            ("stdin", "/proc/self/fd/0"),
+            ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"),
+            ("ptmx", "pts/ptmx"),
+        ] {
+            match rustix::fs::symlinkat(to, &dev, link) {
+                Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                Err(e) => bail!("creating /dev/{link}: {e}"),
+            }
+        }
+    }
+    Ok(root)
+}
+
+/// Make `root` the process's root and detach the old one entirely (nothing of the host's tree
+/// stays reachable from the container).
+pub fn pivot(root: &OwnedFd) -> anyhow::Result<()> {
+    rustix::process::fchdir(root).context("fchdir to the new root")?;
+    // pivot_root(".", ".") stacks the old root under the new one; unmounting "." then
+    // removes it (the trick runc uses: no put_old directory needed in the image).
+    rustix::process::pivot_root(".", ".").context("pivot_root")?;
+    rustix::mount::unmount(".", rustix::mount::UnmountFlags::DETACH)
+        .context("detaching the old root")?;
+    rustix::process::chdir("/").context("chdir /")?;
+    Ok(())
+}
+
+/// After `pivot_root`: sysctls, hostname, masked and read-only paths, read-only root.
+pub fn harden(spec: &Spec) -> anyhow::Result<()> {
+    let linux = spec.linux().clone().unwrap_or_default();
+    for (k, v) in linux.sysctl().iter().flatten() {
+        let p = format!("/proc/sys/{}", k.replace('.', "/"));
+        std::fs::write(&p, v).with_context(|| format!("setting sysctl {k}={v}"))?;
+    }
+    if let Some(h) = spec.hostname().as_deref().filter(|h| !h.is_empty()) {
+        nix::unistd::sethostname(h).context("sethostname")?;
+    }
+    for p in linux.masked_paths().iter().flatten() {
+        mask(Path::new(p)).with_context(|| format!("masking {p}"))?;
+    }
+    for p in linux.readonly_paths().iter().flatten() {
+        match mount::bind_tree(Path::new(p), true, mount::ATTR_RDONLY, 0, 0) {
+            Ok(mnt) => {
+                mount::attach_path(&mnt, Path::new(p)).with_context(|| format!("read-only {p}"))?
+            }
+            Err(e) if is_enoent(&e) => {}
+            Err(e) => return Err(e.context(format!("making {p} read-only"))),
+        }
+    }
+    if spec
+        .root()
+        .as_ref()
+        .and_then(|r| r.readonly())
+        .unwrap_or(false)
+    {
+        mount::setattr(CWD, "/", false, mount::ATTR_RDONLY, 0, 0)
+            .context("making the root read-only")?;
+    }
+    Ok(())
+}
+
+fn is_enoent(e: &anyhow::Error) -> bool {
+    e.to_string().contains("No such file") || e.to_string().contains("ENOENT")
+}
+
+/// podman's masking: an empty read-only tmpfs over a directory, /dev/null over a file.
+fn mask(p: &Path) -> anyhow::Result<()> {
+    let md = match std::fs::symlink_metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let mnt = if md.is_dir() {
+        mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
+    } else {
+        mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
+    };
+    mount::attach_path(&mnt, p)?;
+    Ok(())
+}

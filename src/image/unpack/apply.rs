@@ -13,7 +13,11 @@ pub(super) struct Applier {
     pub(super) root: Rc<OwnedFd>,
     pub(super) owners: Owners,
     /// Last resolved parent dir (tar entries come grouped by directory).
-    pub(super) cache: Option<(Vec<u8>, Rc<OwnedFd>)>,
+    pub(super) cache: Option<(Vec<u8>, Rc<OwnedFd>, bool)>,
+    /// Whether the directory last returned by `dir` is setgid (new entries inherit its group).
+    pub(super) parent_setgid: bool,
+    /// The process umask is 0 (the helper sets it), so create modes are exact.
+    pub(super) umask_zero: bool,
     pub(super) dir_times: Vec<(Vec<u8>, u64)>,
     pub(super) report: UnpackReport,
     pub(super) buf: Vec<u8>,
@@ -33,11 +37,13 @@ impl Applier {
     /// The directory `comps` inside the layer, created (0755, root) if missing.
     fn dir(&mut self, comps: &[&[u8]], full: &[u8]) -> anyhow::Result<Rc<OwnedFd>> {
         if comps.is_empty() {
+            self.parent_setgid = is_setgid(&self.root);
             return Ok(self.root.clone());
         }
         let key = join(comps);
-        if let Some((k, fd)) = &self.cache {
+        if let Some((k, fd, sg)) = &self.cache {
             if *k == key {
+                self.parent_setgid = *sg;
                 return Ok(fd.clone());
             }
         }
@@ -73,7 +79,8 @@ impl Applier {
                 cur
             }
         };
-        self.cache = Some((key, fd.clone()));
+        self.parent_setgid = is_setgid(&fd);
+        self.cache = Some((key, fd.clone(), self.parent_setgid));
         Ok(fd)
     }
 
@@ -105,6 +112,23 @@ impl Applier {
             }
             .into(),
             e => io_ctx(full, "resolving parent directory", e),
+        }
+    }
+
+    /// Create `name` in `parent` with `make`; if something is already there (a duplicate
+    /// entry in the tar), remove it and try once more. Trying first saves a `stat` per entry.
+    fn create<T>(
+        &mut self,
+        parent: &OwnedFd,
+        name: &[u8],
+        mut make: impl FnMut(&OwnedFd, &[u8]) -> rustix::io::Result<T>,
+    ) -> anyhow::Result<T> {
+        match make(parent, name) {
+            Err(rustix::io::Errno::EXIST) => {
+                self.clear(parent, name, false)?;
+                Ok(make(parent, name)?)
+            }
+            other => Ok(other?),
         }
     }
 
@@ -155,8 +179,20 @@ impl Applier {
         Ok(())
     }
 
+    /// Whether a new entry of owner `uid:gid` needs a chown: we create as 0:0, so only
+    /// other owners do, or a group inherited from a setgid parent.
+    fn needs_chown(&self, uid: u64, gid: u64) -> bool {
+        match self.owners {
+            Owners::Full { .. } => uid != 0 || gid != 0 || self.parent_setgid,
+            Owners::Single => uid != 0 || gid != 0,
+        }
+    }
+
     /// chown (or record the owner in single-ID mode) for an open fd.
     fn own_fd(&mut self, fd: &OwnedFd, uid: u64, gid: u64) -> anyhow::Result<()> {
+        if !self.needs_chown(uid, gid) {
+            return Ok(());
+        }
         match self.owners {
             Owners::Full { .. } => rustix::fs::fchown(
                 fd,
@@ -178,6 +214,9 @@ impl Applier {
     }
 
     fn own_at(&mut self, parent: &OwnedFd, name: &[u8], uid: u64, gid: u64) -> anyhow::Result<()> {
+        if !self.needs_chown(uid, gid) {
+            return Ok(());
+        }
         match self.owners {
             Owners::Full { .. } => rustix::fs::chownat(
                 parent,
@@ -257,14 +296,9 @@ impl Applier {
                 )
                 .map_err(|e| io_ctx(&raw, "marking directory opaque", e))?;
             } else if !target.starts_with(b".wh.") && !target.is_empty() {
-                self.clear(&parent, target, false)?;
-                rustix::fs::mknodat(
-                    &*parent,
-                    os(target),
-                    FileType::CharacterDevice,
-                    Mode::empty(),
-                    0,
-                )
+                self.create(&parent, target, |p, n| {
+                    rustix::fs::mknodat(p, os(n), FileType::CharacterDevice, Mode::empty(), 0)
+                })
                 .map_err(|e| io_ctx(&raw, "creating whiteout", e))?;
             }
             return Ok(());
@@ -283,9 +317,15 @@ impl Applier {
         };
         match kind {
             T::Directory => {
-                if !self.clear(&parent, name, true)? {
-                    rustix::fs::mkdirat(&*parent, os(name), Mode::from_raw_mode(0o700))
-                        .map_err(|e| io_ctx(&raw, "mkdir", e))?;
+                match rustix::fs::mkdirat(&*parent, os(name), Mode::from_raw_mode(0o700)) {
+                    Ok(()) => {}
+                    Err(rustix::io::Errno::EXIST) => {
+                        if !self.clear(&parent, name, true)? {
+                            rustix::fs::mkdirat(&*parent, os(name), Mode::from_raw_mode(0o700))
+                                .map_err(|e| io_ctx(&raw, "mkdir", e))?;
+                        }
+                    }
+                    Err(e) => return Err(io_ctx(&raw, "mkdir", e)),
                 }
                 let fd = rustix::fs::openat(
                     &*parent,
@@ -300,18 +340,26 @@ impl Applier {
                 self.dir_times.push((path, mtime));
             }
             T::Regular | T::Continuous | T::GNUSparse => {
-                self.clear(&parent, name, false)?;
-                let fd = rustix::fs::openat(
-                    &*parent,
-                    os(name),
-                    OFlags::WRONLY
-                        | OFlags::CREATE
-                        | OFlags::EXCL
-                        | OFlags::NOFOLLOW
-                        | OFlags::CLOEXEC,
-                    Mode::from_raw_mode(0o600),
-                )
-                .map_err(|e| io_ctx(&raw, "create", e))?;
+                // Created with its final mode when no chown follows (chown clears setuid and
+                // setgid, so then the mode is set after it).
+                let chown = self.needs_chown(uid, gid);
+                // Setuid/setgid bits are set after the content: writing may clear them.
+                let exact = !chown && self.umask_zero && mode & 0o7000 == 0;
+                let create_mode = if exact { mode } else { 0o600 };
+                let fd = self
+                    .create(&parent, name, |p, n| {
+                        rustix::fs::openat(
+                            p,
+                            os(n),
+                            OFlags::WRONLY
+                                | OFlags::CREATE
+                                | OFlags::EXCL
+                                | OFlags::NOFOLLOW
+                                | OFlags::CLOEXEC,
+                            Mode::from_raw_mode(create_mode),
+                        )
+                    })
+                    .map_err(|e| io_ctx(&raw, "create", e))?;
                 self.split
                     .borrow_mut()
                     .file(entry.raw_file_position(), entry.size(), &path);
@@ -326,16 +374,18 @@ impl Applier {
                 }
                 let fd = OwnedFd::from(f);
                 self.own_fd(&fd, uid, gid)?;
-                // chmod after chown: chown clears setuid/setgid.
-                rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))?;
+                if !exact {
+                    rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))?;
+                }
                 set_xattrs(&fd, &xattrs, &raw)?;
                 rustix::fs::futimens(&fd, &times)?;
             }
             T::Symlink => {
                 let target = link.ok_or_else(|| io_ctx(&raw, "symlink", "no target"))?;
-                self.clear(&parent, name, false)?;
-                rustix::fs::symlinkat(os(&target), &*parent, os(name))
-                    .map_err(|e| io_ctx(&raw, "symlink", e))?;
+                self.create(&parent, name, |p, n| {
+                    rustix::fs::symlinkat(os(&target), p, os(n))
+                })
+                .map_err(|e| io_ctx(&raw, "symlink", e))?;
                 self.own_at(&parent, name, uid, gid)?;
                 let _ =
                     rustix::fs::utimensat(&*parent, os(name), &times, AtFlags::SYMLINK_NOFOLLOW);
@@ -365,21 +415,28 @@ impl Applier {
                     Ok(st) if FileType::from_raw_mode(st.st_mode) != FileType::Directory => {}
                     _ => bail!(missing()),
                 }
-                self.clear(&parent, name, false)?;
-                rustix::fs::linkat(&*tparent, os(tname), &*parent, os(name), AtFlags::empty())
-                    .map_err(|e| io_ctx(&raw, "hard link", e))?;
+                self.create(&parent, name, |p, n| {
+                    rustix::fs::linkat(&*tparent, os(tname), p, os(n), AtFlags::empty())
+                })
+                .map_err(|e| io_ctx(&raw, "hard link", e))?;
             }
             T::Fifo | T::Char | T::Block => {
-                self.clear(&parent, name, false)?;
                 let ft = match kind {
                     T::Fifo => FileType::Fifo,
                     T::Char => FileType::CharacterDevice,
                     _ => FileType::BlockDevice,
                 };
                 let dev = rustix::fs::makedev(dev_major, dev_minor);
-                match rustix::fs::mknodat(&*parent, os(name), ft, Mode::from_raw_mode(mode), dev) {
+                let made = self.create(&parent, name, |p, n| {
+                    rustix::fs::mknodat(p, os(n), ft, Mode::from_raw_mode(mode), dev)
+                });
+                match made {
                     Ok(()) => {}
-                    Err(rustix::io::Errno::PERM) if kind != T::Fifo => {
+                    Err(e)
+                        if kind != T::Fifo
+                            && e.downcast_ref::<rustix::io::Errno>()
+                                == Some(&rustix::io::Errno::PERM) =>
+                    {
                         if self.report.skipped_devices == 0 {
                             self.report.warnings.push(format!(
                                 "skipping device node /{} (and any others): a rootless user cannot create device nodes",
@@ -437,6 +494,10 @@ impl Applier {
         }
         Ok(())
     }
+}
+
+fn is_setgid(fd: &OwnedFd) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|st| st.st_mode & 0o2000 != 0)
 }
 
 fn reopen_dir(fd: &OwnedFd) -> anyhow::Result<OwnedFd> {

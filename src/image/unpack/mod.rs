@@ -277,7 +277,12 @@ pub fn unpack_stream<R: Read + Send + 'static>(
         inner: reader,
         rec: split.clone(),
     };
+    // The helper runs with umask 0 (see `helper_main`): then create modes are exact.
+    let old_umask = rustix::process::umask(Mode::empty());
+    rustix::process::umask(old_umask);
     let mut ap = Applier {
+        parent_setgid: false,
+        umask_zero: old_umask.is_empty(),
         split: split.clone(),
         root: Rc::new(root),
         owners: owners_from_proc(),
@@ -326,6 +331,8 @@ pub fn helper_main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     use std::io::BufRead;
     let _ = args;
     crate::userns::child_enter(0)?;
+    // Modes come from the image, exactly.
+    rustix::process::umask(Mode::empty());
     let mut input = std::io::BufReader::with_capacity(CHUNK, std::io::stdin());
     let mut line = Vec::new();
     input.read_until(b'\n', &mut line)?;

@@ -351,7 +351,17 @@ async fn download_and_unpack(
     let res = match dl {
         // A failed or corrupt download explains whatever the helper saw: report it first.
         Err(e) => Err(anyhow!(registry::explain(&e, &blob, r.registry()))),
-        Ok(()) => layer::report(&out).map_err(|e| anyhow!("unpacking layer {short}: {e:#}")),
+        Ok(()) => layer::report(&out).map_err(|e| {
+            let hint = if format!("{e:#}").contains("os error 28") {
+                format!(
+                    ": the filesystem of {} is full: free space there or pull into another --root",
+                    store.root().display()
+                )
+            } else {
+                String::new()
+            };
+            anyhow!("unpacking layer {short}: {e:#}{hint}")
+        }),
     };
     match &res {
         Ok(_) => progress.done(bar.as_ref()),

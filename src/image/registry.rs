@@ -342,7 +342,19 @@ pub fn explain(e: &OciDistributionError, what: &str, registry: &str) -> String {
                 s = x.to_string();
                 src = x.source();
             }
-            if re.is_connect() || re.is_timeout() {
+            let tls = [
+                "InvalidContentType",
+                "corrupt message",
+                "certificate",
+                "handshake",
+            ]
+            .iter()
+            .any(|k| s.contains(k));
+            if tls {
+                format!(
+                    "{what}: TLS with registry {registry} failed ({s}): if it serves plain HTTP or a self-signed certificate, set `insecure = true` for it in registries.conf or pass --tls-verify=false"
+                )
+            } else if re.is_connect() || re.is_timeout() {
                 format!("{what}: cannot connect to registry {registry}: {s}")
             } else {
                 format!("{what}: talking to registry {registry}: {s}")

@@ -205,7 +205,10 @@ mod tests {
         std::io::copy(&mut rest, &mut std::io::sink()).unwrap();
         drop(rest);
         let split = Rc::try_unwrap(rec).unwrap().into_inner().finish().unwrap();
-        assert!(split.len() + 4000 < stream.len(), "file content is not recorded");
+        assert!(
+            split.len() + 4000 < stream.len(),
+            "file content is not recorded"
+        );
         let mut out = Vec::new();
         rebuild(
             &split,

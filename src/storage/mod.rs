@@ -20,6 +20,8 @@
 pub mod debug;
 pub mod layers;
 pub mod names;
+#[cfg(test)]
+mod tests;
 
 use crate::context::Context;
 use crate::fsutil::{atomic_write_json, FileLock};

@@ -89,8 +89,18 @@ fn push_manifest(repo: &str, tag: &str, body: &[u8], media_type: &str) {
 
 /// A tar written header by header (tar::Builder refuses hostile paths).
 fn tar_of(entries: &[(&str, T, &str, &[u8])]) -> Vec<u8> {
+    tar_owned(
+        &entries
+            .iter()
+            .map(|&(p, k, l, d)| (p, k, l, d, 0))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Like [`tar_of`], with an owner (uid = gid) and, for devices, major 1 minor 3.
+fn tar_owned(entries: &[(&str, T, &str, &[u8], u64)]) -> Vec<u8> {
     let mut out = Vec::new();
-    for (path, kind, link, data) in entries {
+    for (path, kind, link, data, owner) in entries {
         let mut h = tar::Header::new_ustar();
         {
             let old = h.as_old_mut();
@@ -100,8 +110,12 @@ fn tar_of(entries: &[(&str, T, &str, &[u8])]) -> Vec<u8> {
         h.set_entry_type(*kind);
         h.set_mode(if *kind == T::Directory { 0o755 } else { 0o644 });
         h.set_size(data.len() as u64);
-        h.set_uid(0);
-        h.set_gid(0);
+        h.set_uid(*owner);
+        h.set_gid(*owner);
+        if matches!(kind, T::Char | T::Block) {
+            h.set_device_major(1).unwrap();
+            h.set_device_minor(3).unwrap();
+        }
         h.set_mtime(1_700_000_000);
         h.set_cksum();
         out.extend_from_slice(h.as_bytes());
@@ -538,4 +552,39 @@ impl Drop for Unmount {
             .arg(&self.0)
             .status();
     }
+}
+
+#[test]
+fn owner_beyond_the_subordinate_range_is_explained() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let layer = tar_owned(&[("big-uid", T::Regular, "", b"x", 70_000)]);
+    let p = push_image("biguid", &[layer], |_| {}, LAYER_TAR);
+    expect_failure(&sb, &p.reference, "potentially insufficient UIDs or GIDs");
+    // In single-ID mode the same image works: the owner is recorded, not applied.
+    let sb = Sandbox::new_nosub();
+    sb.rctr_ok(&["pull", "-q", &p.reference]);
+}
+
+#[test]
+fn device_nodes_are_skipped_with_one_warning() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let layer = tar_owned(&[
+        ("dev/", T::Directory, "", b"", 0),
+        ("dev/null", T::Char, "", b"", 0),
+        ("dev/zero", T::Char, "", b"", 0),
+        ("dev/sda", T::Block, "", b"", 0),
+        ("etc/x", T::Regular, "", b"x", 0),
+    ]);
+    let p = push_image("devices", &[layer], |_| {}, LAYER_TAR);
+    let out = sb.rctr(&["pull", "-q", &p.reference]);
+    assert_ok(&out);
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("Warning: skipping device node").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -252,6 +252,7 @@ impl Job<'_> {
         }
         self.progress.line(&format!("Copying config sha256:{id}"));
         self.progress.line("Writing manifest to image destination");
+        self.progress.line("Storing signatures");
         let meta = ImageMeta {
             id: id.clone(),
             digest,

@@ -489,3 +489,67 @@ fn platform_choice_from_an_index() {
         describe(&out)
     );
 }
+
+#[test]
+fn registries_conf_mirror_prefix_rewrite_and_block() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let conf = sb.home().join(".config/containers/registries.conf");
+    std::fs::write(
+        &conf,
+        r#"unqualified-search-registries = ["example.com"]
+[[registry]]
+prefix = "example.com/lab"
+location = "unreachable.invalid/lab"
+[[registry.mirror]]
+location = "127.0.0.1:5100"
+insecure = true
+[[registry]]
+prefix = "blocked.example"
+location = "127.0.0.1:5100"
+insecure = true
+blocked = true
+[aliases]
+"bb" = "example.com/lab/busybox"
+"#,
+    )
+    .unwrap();
+    // example.com/lab/busybox is served by the mirror 127.0.0.1:5100/busybox.
+    let out = sb.rctr(&["pull", "example.com/lab/busybox"]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("Trying to pull example.com/lab/busybox:latest"));
+    let names = sb.rctr_ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    assert_eq!(names.trim(), "example.com/lab/busybox:latest");
+    // An alias resolves a short name.
+    sb.rctr_ok(&["pull", "-q", "bb:v2s2"]);
+    let out = sb.rctr(&["pull", "blocked.example/busybox"]);
+    assert_exit(&out, 125);
+    assert!(stderr(&out).contains("is blocked in"), "{}", describe(&out));
+}
+
+#[test]
+fn docker_credential_helper() {
+    require_lab!();
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new(&user());
+    let bin = sb.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-labfake");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nread reg\n[ \"$1\" = get ] && [ \"$reg\" = 127.0.0.1:5101 ] && echo '{{\"Username\":\"{AUTH_USER}\",\"Secret\":\"{AUTH_PASS}\"}}'\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let docker = sb.home().join(".docker");
+    std::fs::create_dir_all(&docker).unwrap();
+    std::fs::write(
+        docker.join("config.json"),
+        r#"{"credHelpers": {"127.0.0.1:5101": "labfake"}}"#,
+    )
+    .unwrap();
+    sb.env("PATH", format!("{}:{USER_PATH}", bin.display()));
+    sb.rctr_ok(&["pull", "-q", "127.0.0.1:5101/busybox"]);
+}

@@ -553,3 +553,28 @@ fn docker_credential_helper() {
     sb.env("PATH", format!("{}:{USER_PATH}", bin.display()));
     sb.rctr_ok(&["pull", "-q", "127.0.0.1:5101/busybox"]);
 }
+
+#[test]
+fn rmi_refuses_an_image_a_container_uses() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    sb.rctr_ok(&["pull", "-q", "busybox"]);
+    if !sb.rctr(&["run", "--help"]).status.success() {
+        eprintln!("SKIP rmi_refuses_an_image_a_container_uses: `rctr run` not available");
+        return;
+    }
+    sb.rctr_ok(&["run", "--name", "user-of-busybox", "busybox", "true"]);
+    let out = sb.rctr(&["rmi", "busybox"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("in use by a container"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(sb.rctr_ok(&["images", "-q"]).lines().count(), 1);
+    // -f removes the (stopped) container first, as podman does.
+    let out = sb.rctr(&["rmi", "-f", "busybox"]);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("Deleted: "));
+    assert_eq!(sb.rctr_ok(&["ps", "-a", "-q"]), "");
+}

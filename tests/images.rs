@@ -578,3 +578,44 @@ fn rmi_refuses_an_image_a_container_uses() {
     assert!(stdout(&out).contains("Deleted: "));
     assert_eq!(sb.rctr_ok(&["ps", "-a", "-q"]), "");
 }
+
+#[test]
+fn concurrent_pulls_and_removals_keep_the_store_consistent() {
+    require_lab!();
+    let sb = Sandbox::new(&user());
+    let spawn = |args: &[&str]| {
+        let mut c = sb.cmd(args);
+        c.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        c.spawn().unwrap()
+    };
+    for _round in 0..3 {
+        let kids = vec![
+            spawn(&["pull", "-q", "layered"]),
+            spawn(&["pull", "-q", "busybox"]),
+            spawn(&["rmi", "-a", "-f"]),
+            spawn(&["pull", "-q", "layered"]),
+            spawn(&["image", "prune", "-a", "-f"]),
+            spawn(&["images"]),
+        ];
+        for k in kids {
+            let out = k.wait_with_output().unwrap();
+            // Pulls must succeed; removals may legitimately find nothing to remove.
+            let err = stderr(&out);
+            assert!(
+                !err.contains("corrupt") && !err.contains("panicked"),
+                "{}",
+                describe(&out)
+            );
+        }
+        // Every listed image is complete: its overlay mounts and lists.
+        for id in sb.rctr_ok(&["images", "-q"]).lines() {
+            let out = sb.rctr(&["__image-mount", id, "test -e \"$RCTR_ROOTFS/bin/busybox\""]);
+            assert_ok(&out);
+        }
+    }
+    sb.rctr_ok(&["pull", "-q", "layered"]);
+    assert_eq!(layered_view(&sb), golden("layered.txt"));
+    sb.rctr_ok(&["rmi", "-a"]);
+    assert_store_empty(&sb);
+}

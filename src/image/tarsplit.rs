@@ -19,11 +19,36 @@ pub struct Recorder {
     /// Content range `[start, end)` not to record (the current regular file).
     skip: Option<(u64, u64)>,
     out: Vec<u8>,
+    /// Where records go once `out` grows past [`SPILL`] (a layer of millions of entries must
+    /// not hold all its headers in memory).
+    sink: Option<std::io::BufWriter<std::fs::File>>,
     /// Set when the stream could not be described (then no tar-split is written).
     broken: bool,
 }
 
+const SPILL: usize = 1 << 20;
+
 impl Recorder {
+    /// A recorder writing to `file` as it goes.
+    pub fn to_file(file: std::fs::File) -> Recorder {
+        Recorder {
+            sink: Some(std::io::BufWriter::new(file)),
+            ..Default::default()
+        }
+    }
+
+    fn spill(&mut self) {
+        if self.out.len() < SPILL {
+            return;
+        }
+        if let Some(w) = self.sink.as_mut() {
+            if w.write_all(&self.out).is_err() {
+                self.broken = true;
+            }
+            self.out.clear();
+        }
+    }
+
     fn flush_pending(&mut self) {
         if !self.pending.is_empty() {
             self.out.push(b'B');
@@ -46,6 +71,7 @@ impl Recorder {
         self.out.extend_from_slice(path);
         self.out.extend_from_slice(&size.to_le_bytes());
         self.skip = Some((start, start + size));
+        self.spill();
     }
 
     fn see(&mut self, data: &[u8]) {
@@ -70,13 +96,21 @@ impl Recorder {
         }
     }
 
-    /// The serialized tar-split, or `None` if the stream could not be described.
+    /// The serialized tar-split (empty when it went to a file), or `None` if the stream
+    /// could not be described or the file not written.
     pub fn finish(mut self) -> Option<Vec<u8>> {
         if self.broken || self.skip.is_some() {
             return None;
         }
         self.flush_pending();
-        Some(self.out)
+        match self.sink.take() {
+            None => Some(self.out),
+            Some(mut w) => {
+                w.write_all(&self.out).ok()?;
+                w.into_inner().ok()?;
+                Some(Vec::new())
+            }
+        }
     }
 }
 

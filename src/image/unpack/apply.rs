@@ -459,10 +459,17 @@ impl Applier {
                     rustix::fs::utimensat(&*parent, os(name), &times, AtFlags::SYMLINK_NOFOLLOW);
             }
             other => {
-                self.report.warnings.push(format!(
-                    "ignoring layer entry /{} of unsupported type {other:?}",
-                    String::from_utf8_lossy(&path)
-                ));
+                if !self
+                    .report
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("unsupported type"))
+                {
+                    self.report.warnings.push(format!(
+                        "ignoring layer entry /{} of unsupported type {other:?} (and any others)",
+                        String::from_utf8_lossy(&path)
+                    ));
+                }
             }
         }
         Ok(())

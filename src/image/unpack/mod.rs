@@ -272,7 +272,12 @@ pub fn unpack_stream<R: Read + Send + 'static>(
     )
     .with_context(|| format!("opening layer dir {}", dest.display()))?;
     let (reader, dec) = spawn_decoder(input, c);
-    let split = Rc::new(std::cell::RefCell::new(super::tarsplit::Recorder::default()));
+    let split_path = dest.with_file_name("tar-split");
+    let split_file = std::fs::File::create(&split_path)
+        .with_context(|| format!("creating {}", split_path.display()))?;
+    let split = Rc::new(std::cell::RefCell::new(super::tarsplit::Recorder::to_file(
+        split_file,
+    )));
     let reader = super::tarsplit::Tee {
         inner: reader,
         rec: split.clone(),
@@ -310,12 +315,13 @@ pub fn unpack_stream<R: Read + Send + 'static>(
     drained.context("reading layer stream")?;
     ap.finish_dirs()?;
     drop(ap.split);
-    if let Some(data) = Rc::try_unwrap(split)
+    // Without a complete tar-split the layer still works; only `save` of it is refused.
+    let recorded = Rc::try_unwrap(split)
         .ok()
         .and_then(|r| r.into_inner().finish())
-    {
-        let p = dest.with_file_name("tar-split");
-        std::fs::write(&p, data).with_context(|| format!("writing {}", p.display()))?;
+        .is_some();
+    if !recorded {
+        let _ = std::fs::remove_file(&split_path);
     }
     ap.report.diff_id = diff_id;
     ap.report.size = size;

@@ -179,6 +179,16 @@ impl Store {
     /// an ambiguous short ID or short name is an error naming the candidates.
     pub fn resolve_image(&self, name_or_id: &str) -> anyhow::Result<Option<ImageRecord>> {
         let names = self.load_names()?;
+        // Fast path (the `run` start-up path): a name needs only the names index and one
+        // record, not every record in the store.
+        match names.lookup_name(name_or_id) {
+            Lookup::Id(id) => {
+                if let Some(m) = self.load_meta(&id)? {
+                    return Ok(Some(self.record_from(m, &names)?));
+                }
+            }
+            Lookup::Ambiguous(_) | Lookup::None => {}
+        }
         let metas = self.load_metas()?;
         let cands: Vec<Candidate> = metas
             .iter()

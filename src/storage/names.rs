@@ -66,6 +66,19 @@ impl NamesIndex {
         Lookup::None
     }
 
+    /// A lookup by name only (no digest, not a full ID): what [`NamesIndex::lookup`] finds
+    /// first for such input, without needing the image records.
+    pub fn lookup_name(&self, input: &str) -> Lookup {
+        let raw = input.strip_prefix("sha256:").unwrap_or(input);
+        if raw.len() == 64 && is_hex(raw) {
+            return Lookup::None;
+        }
+        match Reference::parse(input) {
+            Ok(r) if r.digest.is_none() => self.by_reference(&r, &[]),
+            _ => Lookup::None,
+        }
+    }
+
     /// The stored tagged name `input` refers to, if `input` is a name (not an ID or digest):
     /// the exact key for a qualified reference, the (first) suffix match for a short name.
     pub fn matching_name(&self, input: &str) -> Option<String> {

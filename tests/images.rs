@@ -619,3 +619,56 @@ fn concurrent_pulls_and_removals_keep_the_store_consistent() {
     sb.rctr_ok(&["rmi", "-a"]);
     assert_store_empty(&sb);
 }
+
+#[test]
+fn archives_interoperate_with_podman() {
+    require_lab!();
+    if !require(
+        std::path::Path::new("/usr/bin/podman").exists(),
+        "podman (the peer) is not installed",
+    ) {
+        return;
+    }
+    let sb = Sandbox::new(&user());
+    let id = sb.rctr_ok(&["pull", "-q", "layered"]).trim().to_string();
+    let podman = |args: &str| {
+        let out = sb.sh(&format!(
+            "podman --root $HOME/podman/storage --runroot $HOME/podman/run {args}"
+        ));
+        assert_ok(&out);
+        stdout(&out)
+    };
+    for fmt in ["docker-archive", "oci-archive"] {
+        let f = sb.home().join(format!("rctr-{fmt}.tar"));
+        sb.rctr_ok(&[
+            "save",
+            "--format",
+            fmt,
+            "-o",
+            f.to_str().unwrap(),
+            "layered",
+        ]);
+        podman(&format!("load -q -i {}", f.display()));
+        let ids = podman("images -q --no-trunc");
+        assert!(
+            ids.contains(&id),
+            "podman sees the same image ID after {fmt}: {ids}"
+        );
+        podman("rmi -a -f");
+    }
+    // And back: podman's archive loads into rctr with the same ID.
+    podman("pull -q 127.0.0.1:5100/layered");
+    let f = sb.home().join("podman.tar");
+    podman(&format!("save -o {} 127.0.0.1:5100/layered", f.display()));
+    sb.rctr_ok(&["rmi", "-a"]);
+    assert_eq!(
+        sb.rctr_ok(&["load", "-i", f.to_str().unwrap()]),
+        "Loaded image: 127.0.0.1:5100/layered:latest\n"
+    );
+    assert_eq!(
+        sb.rctr_ok(&["images", "-q", "--no-trunc"]).trim(),
+        format!("sha256:{id}")
+    );
+    assert_eq!(layered_view(&sb), golden("layered.txt"));
+    let _ = sb.sh("podman --root $HOME/podman/storage --runroot $HOME/podman/run system reset -f");
+}

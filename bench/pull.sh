@@ -45,7 +45,14 @@ shm=/dev/shm/rctr-bench-pull.$$
 disk=/var/tmp/rctr-bench-pull.$$
 mkdir -p "$shm" "$disk"
 chown $U: "$shm" "$disk"
-cleanup() { rm -rf "$work" "$shm" "$disk"; }
+# rootless podman leaves a pause process behind; stop it only if this run started it
+pause_file=/run/user/$(id -u rctrtest)/libpod/tmp/pause.pid
+pause_before=$(cat "$pause_file" 2>/dev/null || true)
+cleanup() {
+  p=$(cat "$pause_file" 2>/dev/null || true)
+  if [ -n "$p" ] && [ "$p" != "$pause_before" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; fi
+  rm -rf "$work" "$shm" "$disk"
+}
 trap cleanup EXIT INT TERM
 
 asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
@@ -62,7 +69,7 @@ row() { printf '%-34s %10s\n' "$1" "$2"; }
 ms() { awk -v s="$1" 'BEGIN{printf "%.1f ms", s*1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
 
-echo "rctr pull benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs each, as $U"
+echo "rctr pull benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs each, as $U; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "binary: $BIN"
 echo
 
@@ -74,6 +81,13 @@ curl -sf -o "$work/debian.blob" "http://127.0.0.1:5100/v2/debian/blobs/$dbg_dige
 hyperfine -N --style none -w 1 -r "$RUNS" --export-json "$work/gunzip.json" \
   "sh -c 'gunzip -c $work/debian.blob > /dev/null'" >/dev/null 2>&1
 floor=$(median "$work/gunzip.json")
+# Reference for the filesystems: plain `tar -xzf` of the same layer (root, no userns).
+for fs in tmpfs disk; do
+  if [ $fs = tmpfs ]; then d=$shm/tarx; else d=$disk/tarx; fi
+  hyperfine -N --style none -w 1 -r "$RUNS" --export-json "$work/tar-$fs.json" \
+    --prepare "sh -c 'rm -rf $d; mkdir -p $d; sync'" "tar -xzf $work/debian.blob -C $d" >/dev/null 2>&1
+  rm -rf "$d"
+done
 
 for fs in tmpfs disk; do
   if [ $fs = tmpfs ]; then base=$shm; else base=$disk; fi
@@ -83,8 +97,10 @@ for fs in tmpfs disk; do
   podman="$asuser podman --root $p_root/storage --runroot $base/podman-run"
   for img in busybox debian:bookworm; do
     n=$(echo $img | cut -d: -f1)
-    bench "rctr $n $fs" "$work/r-$n-$fs.json" "rm -rf $r_store" "$rctr pull -q 127.0.0.1:5100/$img"
-    bench "podman $n $fs" "$work/p-$n-$fs.json" "rm -rf $p_root $base/podman-run" "$podman pull -q 127.0.0.1:5100/$img"
+    # `sync` after the removal: deferred ext4 work (this VM mounts / with `discard`) must not
+    # land in the next timed run of either tool.
+    bench "rctr $n $fs" "$work/r-$n-$fs.json" "sh -c 'rm -rf $r_store; sync'" "$rctr pull -q 127.0.0.1:5100/$img"
+    bench "podman $n $fs" "$work/p-$n-$fs.json" "sh -c 'rm -rf $p_root $base/podman-run; sync'" "$podman pull -q 127.0.0.1:5100/$img"
   done
 done
 # peak RSS of a cold debian pull (tmpfs), parent and helpers (ru_maxrss of the process tree)
@@ -102,6 +118,8 @@ for fs in tmpfs disk; do
 done
 echo
 row "gunzip -c debian layer (floor)" "$(ms "$floor")"
+row "tar -xzf debian layer (tmpfs)" "$(ms "$(median "$work/tar-tmpfs.json")")"
+row "tar -xzf debian layer (disk)" "$(ms "$(median "$work/tar-disk.json")")"
 for fs in tmpfs disk; do
   r=$(median "$work/r-debian-$fs.json")
   row "rctr debian ($fs) / gunzip floor" "$(ratio "$r" "$floor")"

@@ -256,7 +256,9 @@ pub async fn speaks_tls(host: &str) -> bool {
             }
             let _ = s.read(&mut buf[n..]).await.map(|k| n += k);
             let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-            Some(!text.starts_with("HTTP/1.") || text.contains("HTTPS server"))
+            // Go: "Client sent an HTTP request to an HTTPS server"; nginx: "The plain HTTP
+            // request was sent to HTTPS port".
+            Some(!text.starts_with("HTTP/1.") || text.contains("HTTPS"))
         };
         return tokio::time::timeout(std::time::Duration::from_secs(5), probe)
             .await

@@ -22,6 +22,8 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
         "__save-layer" => crate::image::archive::save_layer_main(rest),
         "__image-mount" => crate::storage::debug::image_mount_main(rest),
         "__image-mount-child" => crate::storage::debug::image_mount_child(rest),
+        "__monitor" => crate::monitor::main(rest),
+        "__exec" => crate::container::exec::helper_main(rest),
         _ => return None,
     };
     Some(match res {

@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod idmap;
 pub mod image;
 pub mod internal;
+pub mod monitor;
 pub mod probe;
 pub mod runtime;
 pub mod storage;

@@ -19,8 +19,11 @@ pub enum InspectType {
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
     /// Names or IDs of containers or images
-    #[arg(value_name = "NAME", required = true)]
+    #[arg(value_name = "NAME", required_unless_present = "latest")]
     pub names: Vec<String>,
+    /// Act on the latest container created
+    #[arg(short, long)]
+    pub latest: bool,
     /// Format the output with a Go template, or `json`
     #[arg(short, long, value_name = "FORMAT")]
     pub format: Option<String>,
@@ -42,9 +45,14 @@ pub struct ImageInspectArgs {
     pub format: Option<String>,
 }
 
-/// HOOK (container engineer): the inspect JSON of container `name`, if it names one.
-fn lookup_container(_ctx: &Context, _name: &str) -> anyhow::Result<Option<Value>> {
-    Ok(None)
+/// The inspect JSON of container `name`, if it names one (an ambiguous ID prefix is an
+/// error). Reads the container record only: no image store.
+pub fn lookup_container(ctx: &Context, name: &str) -> anyhow::Result<Option<Value>> {
+    match crate::container::Container::lookup(ctx, name) {
+        Ok(c) => Ok(Some(crate::container::view::inspect_json(&c))),
+        Err(e) if crate::container::is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The inspect JSON of image `name`, if it names one.
@@ -67,16 +75,24 @@ fn print(format: Option<&str>, objs: &[Value]) -> anyhow::Result<()> {
 }
 
 pub fn run(args: InspectArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let store = Store::open(ctx)?;
+    // The store is opened only when a name is not a container (container inspect stays cheap).
+    let mut store: Option<Store> = None;
     let mut objs = Vec::new();
     let mut missing = Vec::new();
-    for n in &args.names {
+    let mut names = args.names.clone();
+    if args.latest {
+        names.push(crate::container::Container::latest(ctx)?.rec.id);
+    }
+    for n in &names {
         let mut found = None;
         if args.kind != InspectType::Image {
             found = lookup_container(ctx, n)?;
         }
         if found.is_none() && args.kind != InspectType::Container {
-            found = lookup_image(&store, n)?;
+            if store.is_none() {
+                store = Some(Store::open(ctx)?);
+            }
+            found = lookup_image(store.as_ref().expect("opened above"), n)?;
         }
         match found {
             Some(v) => objs.push(v),

@@ -26,6 +26,12 @@ pub mod rm;
 pub mod wait;
 pub mod rename;
 pub mod port;
+pub mod logs;
+pub mod exec;
+pub mod start;
+pub mod restart;
+pub mod system;
+pub mod top;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -107,6 +113,18 @@ pub enum Command {
     Rename(rename::RenameArgs),
     /// List port mappings or a specific mapping for the container
     Port(port::PortArgs),
+    /// Fetch the logs of one or more containers
+    Logs(logs::LogsArgs),
+    /// Run a process in a running container
+    Exec(exec::ExecArgs),
+    /// Start one or more containers
+    Start(start::StartArgs),
+    /// Restart one or more containers
+    Restart(restart::RestartArgs),
+    /// Manage rctr's storage and state
+    System(system::SystemArgs),
+    /// Display the running processes of a container
+    Top(top::TopArgs),
 }
 
 /// The clap command tree (used by the docs generator too).
@@ -161,6 +179,12 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Wait(a) => wait::run(a, &ctx),
         Command::Rename(a) => rename::run(a, &ctx),
         Command::Port(a) => port::run(a, &ctx),
+        Command::Logs(a) => logs::run(a, &ctx),
+        Command::Exec(a) => exec::run(a, &ctx),
+        Command::Start(a) => start::run(a, &ctx),
+        Command::Restart(a) => restart::run(a, &ctx),
+        Command::System(a) => system::run(a, &ctx),
+        Command::Top(a) => top::run(a, &ctx),
     };
     match res {
         Ok(c) => c,

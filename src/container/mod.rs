@@ -30,9 +30,10 @@
 //! ```
 //! Readers never lock: they read the last atomically renamed `container.json`. Writers take
 //! the container lock only around a read-modify-write (never while waiting for a process).
+pub mod exec;
+pub mod filter;
 pub mod live;
 pub mod names;
-pub mod filter;
 pub mod ops;
 mod remove;
 mod timearg;
@@ -45,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use remove::{cleanup_stale, remove_tree};
+pub use remove::{cleanup_stale, prune, remove_tree};
 pub use timearg::{parse_go_duration, parse_time_arg};
 
 /// Errors callers need to tell apart (all exit 125 unless a command maps them otherwise).
@@ -459,7 +460,7 @@ impl Container {
             return Err(ContainerError::NotFound(self.rec.id.clone()).into());
         }
         f(&mut self.rec);
-        atomic_write_json(&self.dir.join("container.json"), &self.rec)
+        write_record_fast(&self.dir.join("container.json"), &self.rec)
     }
 
     /// The container's PID 1 as recorded, if it is still that very process.
@@ -540,16 +541,39 @@ pub fn select(
     if names.is_empty() {
         anyhow::bail!("you must provide at least one container name or ID");
     }
-    Ok(names.iter().map(|n| (n.clone(), Container::lookup(ctx, n))).collect())
+    Ok(names
+        .iter()
+        .map(|n| (n.clone(), Container::lookup(ctx, n)))
+        .collect())
 }
 
 /// True when `e` says the container does not exist.
 pub fn is_not_found(e: &anyhow::Error) -> bool {
-    matches!(e.downcast_ref::<ContainerError>(), Some(ContainerError::NotFound(_)))
+    matches!(
+        e.downcast_ref::<ContainerError>(),
+        Some(ContainerError::NotFound(_))
+    )
 }
 
 const LOST_EXIT: &str =
     "the container's process is gone and its exit status was not recorded (its monitor was killed or the host rebooted)";
+
+/// Replace the record atomically (temp file + rename) WITHOUT fsync. Updates are state
+/// changes (running, exited, renamed) on the start/stop paths, where an fsync costs
+/// milliseconds; readers still only ever see a whole record, and after a crash the state is
+/// re-derived from the processes anyway (a record saying "running" is checked against the
+/// PID, its start time and the boot ID). The record's creation is fsync'ed.
+fn write_record_fast(path: &Path, rec: &ContainerRecord) -> anyhow::Result<()> {
+    let tmp = crate::fsutil::temp_sibling(path);
+    let mut data = serde_json::to_vec_pretty(rec)?;
+    data.push(b'\n');
+    let res = std::fs::write(&tmp, &data).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(())
+}
 
 fn read_record(dir: &Path) -> anyhow::Result<Option<ContainerRecord>> {
     let p = dir.join("container.json");

@@ -135,3 +135,23 @@ pub fn cleanup_stale(ctx: &Context) -> anyhow::Result<usize> {
     }
     Ok(n)
 }
+
+/// Remove every container that is not running (and matches `filters`); their IDs. Leftovers
+/// of interrupted creations and removals go too.
+pub fn prune(ctx: &Context, filters: &super::filter::Filters) -> anyhow::Result<Vec<String>> {
+    let all = Container::list(ctx)?;
+    let mut removed = Vec::new();
+    for c in &all {
+        let s = c.state();
+        if s.status == super::Status::Running || !filters.matches(c, &s, &all) {
+            continue;
+        }
+        match c.remove(ctx) {
+            Ok(()) => removed.push(c.rec.id.clone()),
+            Err(e) if super::is_not_found(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    cleanup_stale(ctx)?;
+    Ok(removed)
+}

@@ -10,7 +10,10 @@ pub fn status_text(s: &State) -> String {
     match s.status {
         Status::Created => "Created".into(),
         Status::Running => {
-            format!("Up {}", human_duration(seconds_since(s.started_at.as_deref().unwrap_or(""))))
+            format!(
+                "Up {}",
+                human_duration(seconds_since(s.started_at.as_deref().unwrap_or("")))
+            )
         }
         Status::Exited => format!(
             "Exited ({}) {} ago",
@@ -26,8 +29,16 @@ pub fn ports_text(ports: &[PortMapping]) -> String {
     ports
         .iter()
         .map(|p| {
-            let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { &p.host_ip };
-            let proto = if p.protocol.is_empty() { "tcp" } else { &p.protocol };
+            let ip = if p.host_ip.is_empty() {
+                "0.0.0.0"
+            } else {
+                &p.host_ip
+            };
+            let proto = if p.protocol.is_empty() {
+                "tcp"
+            } else {
+                &p.protocol
+            };
             if p.range > 1 {
                 format!(
                     "{ip}:{}-{}->{}-{}/{proto}",
@@ -103,7 +114,11 @@ pub fn ps_fields(c: &Container, s: &State, no_trunc: bool) -> Value {
     let created = go_time_string(&r.created);
     let ago = format!("{} ago", human_duration(seconds_since(&r.created)));
     if let Value::Object(m) = &mut v {
-        let id = if no_trunc { r.id.clone() } else { r.id[..12].to_string() };
+        let id = if no_trunc {
+            r.id.clone()
+        } else {
+            r.id[..12].to_string()
+        };
         m.insert("ID".into(), json!(id));
         m.insert("Command".into(), json!(cmd));
         m.insert("CreatedAt".into(), json!(created));
@@ -145,7 +160,11 @@ pub fn inspect_json(c: &Container) -> Value {
     let running = s.status == Status::Running;
     let mut ports = Map::new();
     for p in &r.ports {
-        let proto = if p.protocol.is_empty() { "tcp" } else { &p.protocol };
+        let proto = if p.protocol.is_empty() {
+            "tcp"
+        } else {
+            &p.protocol
+        };
         for i in 0..p.range.max(1) {
             let key = format!("{}/{proto}", p.container_port as u32 + i as u32);
             let bind = json!({"HostIp": p.host_ip, "HostPort": (p.host_port as u32 + i as u32).to_string()});
@@ -172,63 +191,99 @@ pub fn inspect_json(c: &Container) -> Value {
             })
         })
         .collect();
+    // The spec holds what was finally decided (image env merged, hostname, capabilities).
+    let spec: Value = std::fs::read(c.spec_path())
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    let env = match spec.pointer("/process/env") {
+        Some(Value::Array(a)) if !a.is_empty() => Value::Array(a.clone()),
+        _ => json!(r.config.env),
+    };
+    let hostname = match spec.pointer("/hostname").and_then(Value::as_str) {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ if !r.config.hostname.is_empty() => r.config.hostname.clone(),
+        _ => r.id[..12].to_string(),
+    };
+    let caps = |set: &str| -> Value {
+        let mut v: Vec<String> = spec
+            .pointer(&format!("/process/capabilities/{set}"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        json!(v)
+    };
     let mut annotations = r.config.annotations.clone();
-    annotations.insert("io.podman.annotations.autoremove".into(), if r.auto_remove { "TRUE" } else { "FALSE" }.into());
+    annotations.insert(
+        "io.podman.annotations.autoremove".into(),
+        if r.auto_remove { "TRUE" } else { "FALSE" }.into(),
+    );
+    let config = json!({
+        "Hostname": hostname,
+        "Domainname": "",
+        "User": r.config.user,
+        "AttachStdin": false,
+        "AttachStdout": false,
+        "AttachStderr": false,
+        "Tty": r.config.tty,
+        "OpenStdin": r.config.interactive,
+        "StdinOnce": false,
+        "Env": env,
+        "Cmd": r.config.cmd,
+        "Image": r.image,
+        "Volumes": null,
+        "WorkingDir": if r.config.working_dir.is_empty() { "/" } else { &r.config.working_dir },
+        "Entrypoint": r.config.entrypoint.join(" "),
+        "OnBuild": null,
+        "Labels": labels(c),
+        "Annotations": annotations,
+        "StopSignal": r.config.stop_signal,
+        "CreateCommand": r.create_command,
+        "StopTimeout": r.config.stop_timeout,
+    });
+    let state = json!({
+        "OciVersion": "1.0.2",
+        "Status": s.status.as_str(),
+        "Running": running,
+        "Paused": false,
+        "Restarting": false,
+        "OOMKilled": s.oom_killed,
+        "Dead": false,
+        "Pid": if running { s.pid.unwrap_or(0) } else { 0 },
+        "ConmonPid": if running { s.monitor_pid.unwrap_or(0) } else { 0 },
+        "ExitCode": s.exit_code.unwrap_or(0),
+        "Error": s.error.clone().unwrap_or_default(),
+        "StartedAt": opt(&s.started_at),
+        "FinishedAt": opt(&s.finished_at),
+    });
     json!({
         "Id": r.id,
         "Created": r.created,
         "Path": path,
         "Args": args,
-        "State": {
-            "OciVersion": "1.0.2",
-            "Status": s.status.as_str(),
-            "Running": running,
-            "Paused": false,
-            "Restarting": false,
-            "OOMKilled": s.oom_killed,
-            "Dead": false,
-            "Pid": if running { s.pid.unwrap_or(0) } else { 0 },
-            "ConmonPid": if running { s.monitor_pid.unwrap_or(0) } else { 0 },
-            "ExitCode": s.exit_code.unwrap_or(0),
-            "Error": s.error.clone().unwrap_or_default(),
-            "StartedAt": opt(&s.started_at),
-            "FinishedAt": opt(&s.finished_at),
-        },
+        "State": state,
         "Image": r.image_id,
         "ImageName": r.image,
         "Rootfs": "",
         "Pod": "",
         "OCIConfigPath": c.spec_path(),
         "OCIRuntime": "rctr",
+        "ConmonPidFile": c.run_dir().join("monitor.pid"),
+        "PidFile": c.run_dir().join("pidfile"),
         "LogPath": c.log_path(),
         "Name": r.name,
         "RestartCount": s.restart_count,
         "Driver": "overlay",
+        "EffectiveCaps": caps("effective"),
+        "BoundingCaps": caps("bounding"),
         "Mounts": mounts,
         "NetworkSettings": { "Ports": ports },
-        "Config": {
-            "Hostname": r.config.hostname,
-            "Domainname": "",
-            "User": r.config.user,
-            "AttachStdin": false,
-            "AttachStdout": false,
-            "AttachStderr": false,
-            "Tty": r.config.tty,
-            "OpenStdin": r.config.interactive,
-            "StdinOnce": false,
-            "Env": r.config.env,
-            "Cmd": r.config.cmd,
-            "Image": r.image,
-            "Volumes": null,
-            "WorkingDir": if r.config.working_dir.is_empty() { "/" } else { &r.config.working_dir },
-            "Entrypoint": r.config.entrypoint.join(" "),
-            "OnBuild": null,
-            "Labels": labels(c),
-            "Annotations": annotations,
-            "StopSignal": r.config.stop_signal,
-            "CreateCommand": r.create_command,
-            "StopTimeout": r.config.stop_timeout,
-        },
+        "Config": config,
         "HostConfig": {
             "Binds": r.mounts.iter().filter(|m| m.kind == "bind").map(|m| {
                 format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
@@ -250,7 +305,12 @@ mod tests {
     #[test]
     fn ports_and_status_texts() {
         let p = vec![
-            PortMapping { host_port: 8080, container_port: 80, range: 1, ..Default::default() },
+            PortMapping {
+                host_port: 8080,
+                container_port: 80,
+                range: 1,
+                ..Default::default()
+            },
             PortMapping {
                 host_ip: "127.0.0.1".into(),
                 host_port: 9000,
@@ -259,7 +319,10 @@ mod tests {
                 protocol: "udp".into(),
             },
         ];
-        assert_eq!(ports_text(&p), "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/udp");
+        assert_eq!(
+            ports_text(&p),
+            "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/udp"
+        );
         let mut s = State::default();
         assert_eq!(status_text(&s), "Created");
         s.status = Status::Exited;
@@ -269,7 +332,13 @@ mod tests {
         s.status = Status::Running;
         s.started_at = Some((chrono::Utc::now() - chrono::Duration::seconds(5)).to_rfc3339());
         assert_eq!(status_text(&s), "Up 5 seconds");
-        assert_eq!(go_time_string("2026-11-25T11:35:42.175805120Z"), "2026-11-25 11:35:42.17580512 +0000 UTC");
-        assert_eq!(go_time_string("2026-11-25T11:35:42Z"), "2026-11-25 11:35:42 +0000 UTC");
+        assert_eq!(
+            go_time_string("2026-11-25T11:35:42.175805120Z"),
+            "2026-11-25 11:35:42.17580512 +0000 UTC"
+        );
+        assert_eq!(
+            go_time_string("2026-11-25T11:35:42Z"),
+            "2026-11-25 11:35:42 +0000 UTC"
+        );
     }
 }

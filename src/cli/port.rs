@@ -16,10 +16,23 @@ pub struct PortArgs {
 }
 
 fn expand(p: &PortMapping) -> impl Iterator<Item = (u32, u32, String, String)> + '_ {
-    let proto = if p.protocol.is_empty() { "tcp".to_string() } else { p.protocol.clone() };
-    let ip = if p.host_ip.is_empty() { "0.0.0.0".to_string() } else { p.host_ip.clone() };
+    let proto = if p.protocol.is_empty() {
+        "tcp".to_string()
+    } else {
+        p.protocol.clone()
+    };
+    let ip = if p.host_ip.is_empty() {
+        "0.0.0.0".to_string()
+    } else {
+        p.host_ip.clone()
+    };
     (0..p.range.max(1) as u32).map(move |i| {
-        (p.container_port as u32 + i, p.host_port as u32 + i, proto.clone(), ip.clone())
+        (
+            p.container_port as u32 + i,
+            p.host_port as u32 + i,
+            proto.clone(),
+            ip.clone(),
+        )
     })
 }
 
@@ -35,7 +48,9 @@ pub fn run(args: PortArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let want = match &want {
         Some(w) => {
             let (port, proto) = w.split_once('/').unwrap_or((w, "tcp"));
-            let port: u32 = port.parse().map_err(|_| anyhow::anyhow!("invalid port {w:?}"))?;
+            let port: u32 = port
+                .parse()
+                .map_err(|_| anyhow::anyhow!("invalid port {w:?}"))?;
             Some((port, proto.to_string()))
         }
         None => None,

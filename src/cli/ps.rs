@@ -20,7 +20,12 @@ pub struct PsArgs {
     #[arg(short = 'l', long)]
     pub latest: bool,
     /// Print the n last created containers (all states)
-    #[arg(short = 'n', long = "last", value_name = "N", allow_negative_numbers = true)]
+    #[arg(
+        short = 'n',
+        long = "last",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub last: Option<i64>,
     /// Filter output based on conditions given (id, name, status, ancestor, label, exited, before, since, until)
     #[arg(short = 'f', long = "filter", value_name = "FILTER")]
@@ -63,7 +68,18 @@ const HEADERS: &[(&str, &str)] = &[
 pub fn run(args: PsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let filters = Filters::parse(&args.filter)?;
     let sort = args.sort.as_str();
-    if !["command", "created", "id", "image", "names", "runningfor", "status", "size"].contains(&sort) {
+    if ![
+        "command",
+        "created",
+        "id",
+        "image",
+        "names",
+        "runningfor",
+        "status",
+        "size",
+    ]
+    .contains(&sort)
+    {
         anyhow::bail!("invalid option for --sort {sort:?}: use one of command, created, id, image, names, runningfor, status, size");
     }
     let mut all = Container::list(ctx)?;
@@ -80,7 +96,11 @@ pub fn run(args: PsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         .map(|c| (c, c.state()))
         .filter(|(c, s)| (show_all || s.status == Status::Running) && filters.matches(c, s, &all))
         .collect();
-    let keep_last = if args.latest { Some(1) } else { args.last.filter(|n| *n >= 0).map(|n| n as usize) };
+    let keep_last = if args.latest {
+        Some(1)
+    } else {
+        args.last.filter(|n| *n >= 0).map(|n| n as usize)
+    };
     if let Some(n) = keep_last {
         let skip = rows.len().saturating_sub(n);
         rows.drain(..skip);
@@ -105,7 +125,10 @@ pub fn run(args: PsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         out = format::to_json_pretty(&v);
         out.push('\n');
     } else {
-        let v: Vec<serde_json::Value> = rows.iter().map(|(c, s)| view::ps_fields(c, s, args.no_trunc)).collect();
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(c, s)| view::ps_fields(c, s, args.no_trunc))
+            .collect();
         let report = Report {
             default_table: DEFAULT,
             headers: HEADERS,

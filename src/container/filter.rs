@@ -10,8 +10,20 @@ pub struct Filters {
     names: Vec<regex::Regex>,
 }
 
-const KEYS: &[&str] = &["id", "name", "status", "ancestor", "label", "exited", "before", "since", "until"];
-const STATUSES: &[&str] = &["created", "running", "paused", "exited", "stopped", "unknown", "restarting", "removing", "configured"];
+const KEYS: &[&str] = &[
+    "id", "name", "status", "ancestor", "label", "exited", "before", "since", "until",
+];
+const STATUSES: &[&str] = &[
+    "created",
+    "running",
+    "paused",
+    "exited",
+    "stopped",
+    "unknown",
+    "restarting",
+    "removing",
+    "configured",
+];
 
 impl Filters {
     /// Parse `key=value` arguments; unknown keys and bad values are errors (podman: 125).
@@ -22,19 +34,31 @@ impl Filters {
                 bail!("invalid filter {a:?}: expected key=value");
             };
             if !KEYS.contains(&k) {
-                bail!("invalid filter {k:?}: supported filters are {}", KEYS.join(", "));
+                bail!(
+                    "invalid filter {k:?}: supported filters are {}",
+                    KEYS.join(", ")
+                );
             }
             match k {
                 "name" => f.names.push(
-                    regex::Regex::new(v).map_err(|e| anyhow::anyhow!("invalid name filter {v:?}: {e}"))?,
+                    regex::Regex::new(v)
+                        .map_err(|e| anyhow::anyhow!("invalid name filter {v:?}: {e}"))?,
                 ),
                 "status" if !STATUSES.contains(&v) => {
-                    bail!("invalid status filter {v:?}: use one of {}", STATUSES.join(", "))
+                    bail!(
+                        "invalid status filter {v:?}: use one of {}",
+                        STATUSES.join(", ")
+                    )
                 }
-                "exited" if v.parse::<i32>().is_err() => bail!("invalid exited filter {v:?}: not a number"),
+                "exited" if v.parse::<i32>().is_err() => {
+                    bail!("invalid exited filter {v:?}: not a number")
+                }
                 _ => {}
             }
-            f.by_key.entry(k.to_string()).or_default().push(v.to_string());
+            f.by_key
+                .entry(k.to_string())
+                .or_default()
+                .push(v.to_string());
         }
         Ok(f)
     }
@@ -60,17 +84,19 @@ impl Filters {
                 "stopped" => s.status == Status::Exited,
                 other => s.status.as_str() == other,
             },
-            "exited" => s.status == Status::Exited && s.exit_code.map(|c| c.to_string()).as_deref() == Some(v),
+            "exited" => {
+                s.status == Status::Exited
+                    && s.exit_code.map(|c| c.to_string()).as_deref() == Some(v)
+            }
             "ancestor" => ancestor_matches(&r.image, &r.image_id, v),
             "label" => match v.split_once('=') {
                 Some((lk, lv)) => r.config.labels.get(lk).map(String::as_str) == Some(lv),
                 None => r.config.labels.contains_key(v),
             },
             "before" | "since" => {
-                let Some(other) = all
-                    .iter()
-                    .find(|o| o.rec.id == v || o.rec.name == v || (v.len() >= 3 && o.rec.id.starts_with(v)))
-                else {
+                let Some(other) = all.iter().find(|o| {
+                    o.rec.id == v || o.rec.name == v || (v.len() >= 3 && o.rec.id.starts_with(v))
+                }) else {
                     return false;
                 };
                 if k == "before" {
@@ -110,7 +136,9 @@ fn split_tag(name: &str) -> (&str, Option<&str>) {
 }
 
 fn until_matches(created: &str, v: &str) -> bool {
-    let Ok(c) = chrono::DateTime::parse_from_rfc3339(created) else { return false };
+    let Ok(c) = chrono::DateTime::parse_from_rfc3339(created) else {
+        return false;
+    };
     match crate::container::parse_time_arg(v) {
         Some(t) => c.with_timezone(&chrono::Utc) < t,
         None => false,
@@ -124,7 +152,14 @@ mod tests {
     #[test]
     fn ancestors() {
         let (img, id) = ("127.0.0.1:5100/busybox:latest", "ac3a58484f76c713");
-        for v in ["busybox", "busybox:latest", "127.0.0.1:5100/busybox", img, "ac3a58", "sha256:ac3a5"] {
+        for v in [
+            "busybox",
+            "busybox:latest",
+            "127.0.0.1:5100/busybox",
+            img,
+            "ac3a58",
+            "sha256:ac3a5",
+        ] {
             assert!(ancestor_matches(img, id, v), "{v}");
         }
         for v in ["busy", "busybox:v2", "debian", "ac"] {

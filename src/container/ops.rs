@@ -17,7 +17,11 @@ pub fn parse_signal(s: &str) -> anyhow::Result<i32> {
         bail!("invalid signal {s:?}: signal numbers are 1-64");
     }
     let up = t.to_ascii_uppercase();
-    let name = if up.starts_with("SIG") { up } else { format!("SIG{up}") };
+    let name = if up.starts_with("SIG") {
+        up
+    } else {
+        format!("SIG{up}")
+    };
     if let Some(rest) = name.strip_prefix("SIGRTMIN+") {
         if let Ok(n) = rest.parse::<i32>() {
             return Ok(libc::SIGRTMIN() + n);
@@ -55,7 +59,10 @@ impl Container {
         };
         let grace = timeout.unwrap_or(self.rec.config.stop_timeout);
         let mut used = sig;
-        if grace > 0 && live::signal(p, sig) && live::wait_exit(p, Some(Duration::from_secs(grace as u64))) {
+        if grace > 0
+            && live::signal(p, sig)
+            && live::wait_exit(p, Some(Duration::from_secs(grace as u64)))
+        {
             // exited within the grace period
         } else {
             used = libc::SIGKILL;
@@ -84,14 +91,20 @@ impl Container {
         if !self.reload()? {
             return Ok(()); // removed meanwhile (`--rm`)
         }
-        if self.rec.state.status == Status::Running && self.live_pid().is_none() && self.live_monitor().is_none() {
+        if self.rec.state.status == Status::Running
+            && self.live_pid().is_none()
+            && self.live_monitor().is_none()
+        {
             self.update(|r| {
                 if r.state.status == Status::Running {
                     r.state.status = Status::Exited;
                     r.state.exit_code = Some(fallback_code);
                     r.state.finished_at = Some(now_rfc3339());
                     if fallback_code < 0 {
-                        r.state.error = Some("the container's exit status was not recorded (its monitor was killed)".into());
+                        r.state.error = Some(
+                            "the container's exit status was not recorded (its monitor was killed)"
+                                .into(),
+                        );
                     }
                 }
             })?;

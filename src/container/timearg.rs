@@ -18,7 +18,9 @@ pub fn parse_go_duration(s: &str) -> Option<f64> {
         }
         let n: f64 = rest[..num_len].parse().ok()?;
         rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let mult = match &rest[..unit_len] {
             "ns" => 1e-9,
             "us" | "µs" => 1e-6,
@@ -62,8 +64,14 @@ mod tests {
         assert_eq!(parse_go_duration("500ms"), Some(0.5));
         assert_eq!(parse_go_duration("10"), None);
         assert_eq!(parse_go_duration("x"), None);
-        assert_eq!(parse_time_arg("1700000000").unwrap().timestamp(), 1700000000);
-        assert_eq!(parse_time_arg("2024-01-02").unwrap().to_rfc3339(), "2024-01-02T00:00:00+00:00");
+        assert_eq!(
+            parse_time_arg("1700000000").unwrap().timestamp(),
+            1700000000
+        );
+        assert_eq!(
+            parse_time_arg("2024-01-02").unwrap().to_rfc3339(),
+            "2024-01-02T00:00:00+00:00"
+        );
         assert!(parse_time_arg("2024-01-02T15:04:05.5+01:00").is_some());
         let t = parse_time_arg("10m").unwrap();
         assert!((Utc::now() - t).num_seconds() >= 599);

@@ -331,7 +331,9 @@ pub fn human_duration(secs: f64) -> String {
 /// Seconds elapsed since an RFC 3339 time (0 when unparsable).
 pub fn seconds_since(rfc3339: &str) -> f64 {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0)
+        .map(|t| {
+            (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0
+        })
         .unwrap_or(0.0)
 }
 

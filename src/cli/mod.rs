@@ -19,6 +19,8 @@ pub mod logout;
 pub mod rmi;
 pub mod save;
 pub mod tag;
+pub mod run;
+pub mod volume;
 pub mod ps;
 pub mod stop;
 pub mod kill;
@@ -101,6 +103,10 @@ pub enum Command {
     Load(load::LoadArgs),
     /// List containers
     Ps(ps::PsArgs),
+    /// Run a command in a new container
+    Run(run::RunArgs),
+    /// Manage volumes
+    Volume(volume::VolumeArgs),
     /// Stop one or more containers
     Stop(stop::StopArgs),
     /// Kill one or more running containers with a specific signal
@@ -173,6 +179,11 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Save(a) => save::run(a, &ctx),
         Command::Load(a) => load::run(a, &ctx),
         Command::Ps(a) => ps::run(a, &ctx),
+        Command::Run(mut a) => {
+            a.flags.storage_opt = cli.global.storage_opt.clone();
+            run::run(a, &ctx)
+        }
+        Command::Volume(a) => volume::run(a, &ctx),
         Command::Stop(a) => stop::run(a, &ctx),
         Command::Kill(a) => kill::run(a, &ctx),
         Command::Rm(a) => rm::run(a, &ctx),

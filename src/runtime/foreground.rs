@@ -148,7 +148,8 @@ pub fn attach(
     let master = started.pty.as_ref().map(|m| m.as_raw_fd());
     let _raw = match master {
         Some(_) if interactive => pty::RawMode::enter(0),
-        _ => None,
+        Some(_) => pty::RawMode::output_only(1),
+        None => None,
     };
     if let Some(m) = master {
         set_nonblock(m);

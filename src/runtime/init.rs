@@ -4,7 +4,9 @@
 //! UTS, IPC, network and PID namespaces, mounts the root overlay, forks PID 1, reports its
 //! PID, and waits. PID 1 takes its own mount namespace (so `pivot_root` does not move the
 //! helper), builds the container's view, sets up the process and execs the command.
-use super::{chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_USER};
+use super::{
+    chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER,
+};
 use anyhow::{anyhow, Context as _};
 use oci_spec::runtime::{LinuxNamespaceType, Spec};
 use std::ffi::OsString;
@@ -19,19 +21,25 @@ struct Args {
 }
 
 fn parse(args: &[OsString]) -> anyhow::Result<Args> {
-    let bundle = PathBuf::from(args.first().context("usage: __init BUNDLE FD [--rm]")?);
+    const USAGE: &str = "usage: __init BUNDLE FD [--rm]";
+    let bundle = PathBuf::from(args.first().context(USAGE)?);
     let fd: RawFd = args
         .get(1)
         .and_then(|s| s.to_str())
         .and_then(|s| s.parse().ok())
-        .context("usage: __init BUNDLE FD [--rm]")?;
+        .context(USAGE)?;
     // SAFETY: the caller passed us this fd and nothing else in this process owns it.
     let chan = unsafe { OwnedFd::from_raw_fd(fd) };
     set_cloexec(fd);
+    let remove_rootfs = match args.get(2).and_then(|a| a.to_str()) {
+        None => false,
+        Some("--rm") => true,
+        Some(_) => anyhow::bail!(USAGE),
+    };
     Ok(Args {
         bundle,
         chan,
-        remove_rootfs: args.get(2).is_some_and(|a| a == "--rm"),
+        remove_rootfs,
     })
 }
 
@@ -142,7 +150,15 @@ fn helper(a: Args) -> anyhow::Result<u8> {
         -1 => return Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
         0 => {
             drop(alive_w);
-            let code = container_init(&spec, &root, layers.is_some(), a.chan.as_raw_fd(), &alive_r);
+            let cache = annotations.get(ANN_SECCOMP_CACHE).map(PathBuf::from);
+            let code = container_init(
+                &spec,
+                &root,
+                layers.is_some(),
+                cache.as_deref(),
+                a.chan.as_raw_fd(),
+                &alive_r,
+            );
             // SAFETY: leave without running destructors of the helper's state.
             unsafe { libc::_exit(code as i32) };
         }
@@ -228,7 +244,14 @@ fn cleanup(root: &Path, fuse: Option<std::process::Child>, remove: Option<&Layer
 
 /// PID 1: never returns on success (the command replaces it). Returns the exit code to use
 /// after reporting a failure on the channel.
-fn container_init(spec: &Spec, root: &Path, layered: bool, chan_fd: RawFd, alive: &OwnedFd) -> u8 {
+fn container_init(
+    spec: &Spec,
+    root: &Path,
+    layered: bool,
+    seccomp_cache: Option<&Path>,
+    chan_fd: RawFd,
+    alive: &OwnedFd,
+) -> u8 {
     pdeathsig();
     let mut pfd = [libc::pollfd {
         fd: alive.as_raw_fd(),
@@ -243,14 +266,22 @@ fn container_init(spec: &Spec, root: &Path, layered: bool, chan_fd: RawFd, alive
         chan::send_error(chan_fd, f.exit_code(), &f.to_string());
         f.exit_code()
     };
+    // Compiled (or read from the cache) while the host's tree is still visible.
+    let profile = spec.linux().as_ref().and_then(|l| l.seccomp().clone());
+    let prog = match profile
+        .map(|p| super::seccomp::bpf(&p, seccomp_cache))
+        .transpose()
+    {
+        Ok(p) => p,
+        Err(e) => return fail(StartFailure::Runtime(format!("{e:#}"))),
+    };
     let mut spec = spec.clone();
     if let Err(e) = prepare(&mut spec, root, layered, chan_fd) {
-        return fail(StartFailure::Runtime(format!("{e:#}")));
+        return fail(classify(e));
     }
     let process = spec.process().clone().unwrap_or_default();
-    let profile = spec.linux().as_ref().and_then(|l| l.seccomp().clone());
-    if let Err(e) = process::finalize(&process, profile.as_ref()) {
-        return fail(StartFailure::Runtime(format!("{e:#}")));
+    if let Err(e) = process::finalize(&process, prog.as_deref()) {
+        return fail(classify(e));
     }
     let init = spec
         .annotations()
@@ -261,6 +292,18 @@ fn container_init(spec: &Spec, root: &Path, layered: bool, chan_fd: RawFd, alive
         return reaper(&process, chan_fd, fail);
     }
     fail(process::exec(&process))
+}
+
+/// podman's exit code for a setup error: a user that cannot be set up is 126.
+fn classify(e: anyhow::Error) -> StartFailure {
+    let msg = format!("{e:#}");
+    if e.chain()
+        .any(|c| c.downcast_ref::<process::UserError>().is_some())
+    {
+        StartFailure::CannotInvoke(msg)
+    } else {
+        StartFailure::Runtime(msg)
+    }
 }
 
 /// Everything PID 1 does as root of the namespaces: mounts, pivot_root, hardening, user
@@ -278,7 +321,7 @@ fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyho
     if let Some(u) = spec.annotations().as_ref().and_then(|a| a.get(ANN_USER)) {
         let passwd = process::read_small_file(Path::new("/etc/passwd"));
         let group = process::read_small_file(Path::new("/etc/group"));
-        let eu = process::resolve_user(u, &passwd, &group).map_err(|e| anyhow!(e))?;
+        let eu = process::resolve_user(u, &passwd, &group).map_err(process::UserError)?;
         let user = process.user_mut();
         user.set_uid(eu.uid);
         user.set_gid(eu.gid);
@@ -309,20 +352,31 @@ fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyho
         let (master, slave, path) = pty::open_in_container(size)?;
         let u = process.user();
         nix::unistd::fchown(&slave, Some(u.uid().into()), None).context("chown of the pty")?;
-        if let Ok(console) = super::mount::resolve_in_root(
-            rustix::fs::CWD,
-            Path::new("/dev/console"),
-            super::mount::Want::File,
-        ) {
-            if let Ok(m) = super::mount::bind_tree(&path, false, 0, 0, 0) {
-                let _ = super::mount::attach(&m, &console);
-            }
-        }
+        bind_console(&path).context("binding the pty on /dev/console")?;
         chan::send(chan_fd, b"T", Some(master.as_raw_fd())).context("sending the pty to rctr")?;
         drop(master);
         pty::make_controlling(&slave)?;
     }
     spec.set_process(Some(process));
+    Ok(())
+}
+
+/// The terminal also appears as /dev/console, as with runc and crun.
+fn bind_console(slave: &Path) -> anyhow::Result<()> {
+    use rustix::fs::{Mode, OFlags};
+    use std::os::fd::AsFd;
+    let root = rustix::fs::open(
+        "/",
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let console = super::mount::resolve_in_root(
+        root.as_fd(),
+        Path::new("/dev/console"),
+        super::mount::Want::File,
+    )?;
+    let m = super::mount::bind_tree(slave, false, 0, 0, 0)?;
+    super::mount::attach(&m, &console)?;
     Ok(())
 }
 

@@ -59,6 +59,9 @@ pub const ANN_USER: &str = "io.rctr.user";
 pub const ANN_COPY_UP: &str = "io.rctr.copy-up";
 /// "true": PID 1 is rctr's minimal reaper and the command runs as its child (`--init`).
 pub const ANN_INIT: &str = "io.rctr.init";
+/// A directory where the compiled seccomp program may be cached across containers
+/// (see [`seccomp::bpf`]); without it the profile is compiled at every start (~15 ms).
+pub const ANN_SECCOMP_CACHE: &str = "io.rctr.seccomp-cache";
 
 /// The root filesystem's layering, read from the annotations.
 #[derive(Debug, Clone, PartialEq, Eq)]

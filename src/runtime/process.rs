@@ -6,7 +6,7 @@
 //! after `pivot_root`, so paths are container paths.
 use super::{caps, seccomp};
 use anyhow::{anyhow, Context as _};
-use oci_spec::runtime::{LinuxSeccomp, PosixRlimitType, Process};
+use oci_spec::runtime::{PosixRlimitType, Process};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -219,11 +219,12 @@ pub fn setgroups_allowed() -> bool {
         .unwrap_or(false)
 }
 
-/// Everything between "the root filesystem is in place" and `execve`, in the order that keeps
+/// Everything between "the root filesystem is in place" and `execve` (`seccomp_bpf` from
+/// [`seccomp::bpf`]), in the order that keeps
 /// each step legal: rlimits (raising a hard limit needs CAP_SYS_RESOURCE), seccomp without
 /// `no_new_privs` (needs CAP_SYS_ADMIN), bounding set, ids (with KEEPCAPS), capability sets,
 /// ambient set, umask, `no_new_privs` + seccomp, working directory, fd hygiene.
-pub fn finalize(process: &Process, seccomp_profile: Option<&LinuxSeccomp>) -> anyhow::Result<()> {
+pub fn finalize(process: &Process, seccomp_bpf: Option<&[u8]>) -> anyhow::Result<()> {
     for rl in process.rlimits().iter().flatten() {
         let res = rlimit_resource(rl.typ()).context("unknown rlimit")?;
         let lim = libc::rlimit {
@@ -237,8 +238,8 @@ pub fn finalize(process: &Process, seccomp_profile: Option<&LinuxSeccomp>) -> an
         )?;
     }
     let nnp = process.no_new_privileges().unwrap_or(false);
-    if let (Some(sc), false) = (seccomp_profile, nnp) {
-        seccomp::load(sc, false)?;
+    if let (Some(prog), false) = (seccomp_bpf, nnp) {
+        seccomp::install(prog)?;
     }
     let c = process.capabilities().clone().unwrap_or_default();
     let bounding = cap_mask(c.bounding());
@@ -320,8 +321,8 @@ pub fn finalize(process: &Process, seccomp_profile: Option<&LinuxSeccomp>) -> an
             unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) },
             "PR_SET_NO_NEW_PRIVS",
         )?;
-        if let Some(sc) = seccomp_profile {
-            seccomp::load(sc, true)?;
+        if let Some(prog) = seccomp_bpf {
+            seccomp::install(prog)?;
         }
     }
     enter_cwd(process.cwd())?;
@@ -341,14 +342,52 @@ pub fn finalize(process: &Process, seccomp_profile: Option<&LinuxSeccomp>) -> an
     Ok(())
 }
 
-fn unmapped(kind: &str, id: u32, e: std::io::Error) -> anyhow::Error {
-    if e.raw_os_error() == Some(libc::EINVAL) {
-        anyhow!(
-            "{kind} {id} is not mapped in the container's user namespace (single-ID mode maps only root, and the subordinate range limits the rest): run as another {kind} or get subordinate IDs in /etc/subuid and /etc/subgid"
-        )
+/// The container's user cannot be set up (unknown name, unmapped ID): podman reports these
+/// as "cannot invoke" (126), not as engine failures.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+/// The highest container ID + 1 mapped in this user namespace's `kind` map.
+fn mapped_span(kind: &str) -> u64 {
+    let file = if kind == "user" {
+        "/proc/self/uid_map"
     } else {
-        anyhow!("switching to {kind} {id}: {e}")
+        "/proc/self/gid_map"
+    };
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<u64> = l
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            (f.len() == 3).then(|| f[0] + f[2])
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn unmapped(kind: &str, id: u32, e: std::io::Error) -> anyhow::Error {
+    if e.raw_os_error() != Some(libc::EINVAL) {
+        return anyhow!("switching to {kind} {id}: {e}");
     }
+    let span = mapped_span(kind);
+    let why = if span <= 1 {
+        "in single-ID mode (no subordinate IDs) only root (0) exists in the container: run as root, or ask for subordinate IDs in /etc/subuid and /etc/subgid".to_string()
+    } else {
+        format!(
+            "the container's {kind} IDs are 0-{} (your subordinate range in /etc/sub{}id is {} IDs): run as another {kind}, or ask for a larger range",
+            span - 1,
+            if kind == "user" { "u" } else { "g" },
+            span - 1
+        )
+    };
+    UserError(format!(
+        "{kind} {id} is not mapped in the container's user namespace: {why}"
+    ))
+    .into()
 }
 
 /// `chdir` into the working directory and make sure it really lies inside the container's

@@ -110,6 +110,17 @@ pub struct RawMode {
 impl RawMode {
     /// Put `fd` in raw mode if it is a terminal.
     pub fn enter(fd: RawFd) -> Option<RawMode> {
+        Self::set(fd, true)
+    }
+
+    /// Only turn output post-processing off (the container's pty already turns "\n" into
+    /// "\r\n"): for `-t` without `-i`, where the keyboard still belongs to rctr, so Ctrl-C
+    /// raises SIGINT here and is forwarded.
+    pub fn output_only(fd: RawFd) -> Option<RawMode> {
+        Self::set(fd, false)
+    }
+
+    fn set(fd: RawFd, full: bool) -> Option<RawMode> {
         let mut t: libc::termios = unsafe { std::mem::zeroed() };
         // SAFETY: tcgetattr/tcsetattr on a caller-owned fd with a valid termios.
         unsafe {
@@ -117,8 +128,11 @@ impl RawMode {
                 return None;
             }
             let saved = t;
-            libc::cfmakeraw(&mut t);
-            // Keep output post-processing off too (cfmakeraw does): the container's pty does it.
+            if full {
+                libc::cfmakeraw(&mut t);
+            } else {
+                t.c_oflag &= !libc::OPOST;
+            }
             if libc::tcsetattr(fd, libc::TCSANOW, &t) != 0 {
                 return None;
             }

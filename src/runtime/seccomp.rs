@@ -14,6 +14,7 @@ use oci_spec::runtime::{
     Arch, LinuxSeccomp, LinuxSeccompAction as Act, LinuxSeccompArg, LinuxSeccompOperator as Op,
     LinuxSyscall,
 };
+use std::path::Path;
 
 const ENOSYS: u32 = libc::ENOSYS as u32;
 const EPERM: u32 = libc::EPERM as u32;
@@ -302,11 +303,82 @@ pub fn compile(sc: &LinuxSeccomp, no_new_privs: bool) -> anyhow::Result<ScmpFilt
     Ok(f)
 }
 
-/// Compile and load the spec's profile into the calling thread (and its future children).
-pub fn load(sc: &LinuxSeccomp, no_new_privs: bool) -> anyhow::Result<()> {
-    compile(sc, no_new_privs)?
-        .load()
-        .context("loading the seccomp filter")
+/// The profile compiled to classic BPF (what `seccomp(2)` takes). Compiling podman's profile
+/// costs libseccomp ~15 ms, more than everything else on `rctr run`'s path, so programs are
+/// cached in `cache_dir` by a hash of the profile (and of the libseccomp version and arch);
+/// a container with the same capabilities reuses it. A cache entry is only a speed-up: one
+/// that does not look like a BPF program is recompiled.
+pub fn bpf(sc: &LinuxSeccomp, cache_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    use sha2::Digest as _;
+    let key = cache_dir.map(|d| {
+        let mut h = sha2::Sha256::new();
+        h.update(serde_json::to_vec(sc).unwrap_or_default());
+        let v = libseccomp::ScmpVersion::current()
+            .map(|v| format!("{}.{}.{}", v.major, v.minor, v.micro));
+        h.update(v.unwrap_or_default().as_bytes());
+        h.update(std::env::consts::ARCH.as_bytes());
+        d.join(format!("seccomp-{}.bpf", hex::encode(&h.finalize()[..16])))
+    });
+    if let Some(p) = &key {
+        if let Ok(b) = std::fs::read(p) {
+            if valid_program(&b) {
+                return Ok(b);
+            }
+        }
+    }
+    // Exported through a memfd: libseccomp writes to an fd.
+    let filter = compile(sc, false)?;
+    let fd = rustix::fs::memfd_create("seccomp-bpf", rustix::fs::MemfdFlags::CLOEXEC)?;
+    filter
+        .export_bpf(&fd)
+        .context("exporting the seccomp filter")?;
+    let mut f = std::fs::File::from(fd);
+    let mut prog = Vec::new();
+    use std::io::{Read as _, Seek as _};
+    f.seek(std::io::SeekFrom::Start(0))?;
+    f.read_to_end(&mut prog)?;
+    if let Some(p) = &key {
+        // Best effort: a read-only or full store only costs the next container the compile.
+        let _ = std::fs::create_dir_all(p.parent().unwrap_or(Path::new(".")));
+        let tmp = crate::fsutil::temp_sibling(p);
+        if std::fs::write(&tmp, &prog).is_ok() && std::fs::rename(&tmp, p).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+    Ok(prog)
+}
+
+fn valid_program(b: &[u8]) -> bool {
+    let n = b.len() / std::mem::size_of::<libc::sock_filter>();
+    !b.is_empty() && b.len() % std::mem::size_of::<libc::sock_filter>() == 0 && n <= 4096
+}
+
+/// Install a BPF program on the calling thread (inherited by what it forks and execs). The
+/// caller has set `no_new_privs` or still holds CAP_SYS_ADMIN in its user namespace.
+pub fn install(prog: &[u8]) -> anyhow::Result<()> {
+    if !valid_program(prog) {
+        bail!("invalid seccomp program ({} bytes)", prog.len());
+    }
+    let fprog = libc::sock_fprog {
+        len: (prog.len() / std::mem::size_of::<libc::sock_filter>()) as u16,
+        filter: prog.as_ptr() as *mut libc::sock_filter,
+    };
+    // SAFETY: fprog points into `prog`, alive for the call; the kernel copies the program.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            0,
+            &fprog as *const libc::sock_fprog,
+        )
+    };
+    if rc < 0 {
+        bail!(
+            "loading the seccomp filter: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -335,10 +407,10 @@ mod tests {
     #[test]
     fn profile_compiles() {
         let p = default_profile(&crate::runtime::caps::PODMAN_DEFAULT);
-        let f = compile(&p, true).unwrap();
-        let mut t = tempfile::tempfile().unwrap();
-        f.export_bpf(&t).unwrap();
-        use std::io::Seek;
-        assert!(t.seek(std::io::SeekFrom::End(0)).unwrap() > 100);
+        let d = tempfile::tempdir().unwrap();
+        let a = bpf(&p, Some(d.path())).unwrap();
+        assert!(valid_program(&a) && a.len() > 800);
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "cached");
+        assert_eq!(bpf(&p, Some(d.path())).unwrap(), a);
     }
 }

@@ -2,7 +2,7 @@
 //! with podman's defaults (capabilities, seccomp, masked and read-only paths, mounts,
 //! namespaces). The result is written to the container's bundle as `config.json`, so what
 //! will run can be read before it runs; the executing half of `runtime` reads only that.
-use super::{caps, seccomp, Layers, ANN_COPY_UP, ANN_INIT, ANN_USER};
+use super::{caps, seccomp, Layers, ANN_COPY_UP, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER};
 use anyhow::{bail, Context as _};
 use oci_spec::image::Config as ImageConfig;
 use oci_spec::runtime::{
@@ -92,6 +92,8 @@ pub struct Settings {
     pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
     pub mounts: Vec<UserMount>,
     pub init: bool,
+    /// Where the runtime may cache compiled seccomp programs (the store's cache dir).
+    pub seccomp_cache: Option<PathBuf>,
 }
 
 /// Parse podman's `--ulimit type=soft[:hard]` (`-1`/`unlimited` for no limit).
@@ -142,6 +144,27 @@ fn mount(dest: &str, typ: &str, src: &str, opts: &[&str]) -> Mount {
     m
 }
 
+/// The container's argv: entrypoint + (arguments | the image's Cmd); `--entrypoint`
+/// discards the image's Cmd (podman and docker agree on this).
+pub fn command(img: Option<&ImageConfig>, s: &Settings) -> anyhow::Result<Vec<String>> {
+    let entrypoint = match &s.entrypoint {
+        Some(e) => e.clone(),
+        None => img.and_then(|c| c.entrypoint().clone()).unwrap_or_default(),
+    };
+    let cmd = if !s.command.is_empty() {
+        s.command.clone()
+    } else if s.entrypoint.is_some() {
+        vec![]
+    } else {
+        img.and_then(|c| c.cmd().clone()).unwrap_or_default()
+    };
+    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+    if args.is_empty() {
+        bail!("no command or entrypoint provided, and no CMD or ENTRYPOINT from image");
+    }
+    Ok(args)
+}
+
 /// Files the container gets bind-mounted from its bundle (`/etc/hosts` & co.).
 #[derive(Debug, Clone)]
 pub struct BundleFiles {
@@ -164,22 +187,7 @@ pub fn build(
         .hostname
         .clone()
         .unwrap_or_else(|| s.id.chars().take(12).collect());
-    // Command: entrypoint + (args | image Cmd); --entrypoint discards the image's Cmd.
-    let entrypoint = match &s.entrypoint {
-        Some(e) => e.clone(),
-        None => img.and_then(|c| c.entrypoint().clone()).unwrap_or_default(),
-    };
-    let cmd = if !s.command.is_empty() {
-        s.command.clone()
-    } else if s.entrypoint.is_some() {
-        vec![]
-    } else {
-        img.and_then(|c| c.cmd().clone()).unwrap_or_default()
-    };
-    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
-    if args.is_empty() {
-        bail!("no command or entrypoint provided, and no CMD or ENTRYPOINT from image");
-    }
+    let args = command(img, s)?;
     // Environment: image, then podman's additions, then -e (later wins).
     let mut env: Vec<String> = img.and_then(|c| c.env().clone()).unwrap_or_default();
     if !env.iter().any(|e| e.starts_with("PATH=")) {
@@ -324,19 +332,6 @@ pub fn build(
         "shm",
         &["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
     ));
-    for (dest, src) in [
-        ("/etc/hosts", &files.hosts),
-        ("/etc/hostname", &files.hostname),
-        ("/etc/resolv.conf", &files.resolv_conf),
-        ("/run/.containerenv", &files.containerenv),
-    ] {
-        mounts.push(mount(
-            dest,
-            "bind",
-            &src.to_string_lossy(),
-            &["bind", "rprivate"],
-        ));
-    }
     let user_dests: Vec<&str> = s.mounts.iter().map(|m| m.destination.as_str()).collect();
     if s.read_only && s.read_only_tmpfs {
         for d in ["/run", "/tmp", "/var/tmp"] {
@@ -363,6 +358,23 @@ pub fn build(
         }
     }
 
+    // The per-container files go on top of the user's mounts (a volume on /etc keeps them),
+    // unless the user mounted that very path.
+    for (dest, src) in [
+        ("/etc/hosts", &files.hosts),
+        ("/etc/hostname", &files.hostname),
+        ("/etc/resolv.conf", &files.resolv_conf),
+        ("/run/.containerenv", &files.containerenv),
+    ] {
+        if !user_dests.contains(&dest) {
+            mounts.push(mount(
+                dest,
+                "bind",
+                &src.to_string_lossy(),
+                &["bind", "rprivate"],
+            ));
+        }
+    }
     let mut namespaces = Vec::new();
     for t in [
         LinuxNamespaceType::Pid,
@@ -426,6 +438,12 @@ pub fn build(
     if s.init {
         ann.insert(ANN_INIT.to_string(), "true".to_string());
     }
+    if let Some(d) = &s.seccomp_cache {
+        ann.insert(
+            ANN_SECCOMP_CACHE.to_string(),
+            d.to_string_lossy().into_owned(),
+        );
+    }
     let mut root = Root::default();
     root.set_path(rootfs);
     root.set_readonly(Some(s.read_only));
@@ -440,7 +458,7 @@ pub fn build(
     Ok(spec)
 }
 
-/// fuse-overlayfs `uidmapping`/`gidmapping` values (`presented:underlying:size`…) that show
+/// fuse-overlayfs `uidmapping`/`gidmapping` values (`underlying:presented:size`…) that show
 /// the layers, owned per the store's mapping, with the owners the image meant, inside a
 /// container mapped with `container` (`--userns=keep-id`). The mount program runs in the
 /// container's namespace, where a host ID h reads as container⁻¹(h); the image calls h
@@ -458,7 +476,8 @@ pub fn shift_maps(
                 if lo < hi {
                     let presented = s.container_id as u64 + (lo - s.host_id as u64);
                     let underlying = c.container_id as u64 + (lo - c.host_id as u64);
-                    out.push(format!("{presented}:{underlying}:{}", hi - lo));
+                    // fuse-overlayfs reads each triple as "on-disk (its own view):shown:count".
+                    out.push(format!("{underlying}:{presented}:{}", hi - lo));
                 }
             }
         }
@@ -492,7 +511,7 @@ mod tests {
         let (u, _) = shift_maps(&store, &keep);
         // image root (host 1001) is the caller inside: shown as 0; image uid 1000 (host
         // 100999) is container uid 999 on disk: shown as 1000.
-        assert_eq!(u, "1:0:1001:0:1001:1:1002:1002:64535");
+        assert_eq!(u, "0:1:1001:1001:0:1:1002:1002:64535");
     }
 
     #[test]

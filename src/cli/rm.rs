@@ -20,7 +20,7 @@ pub struct RmArgs {
     /// Seconds to wait for stop before killing the container (with --force)
     #[arg(short = 't', long = "time", alias = "timeout", value_name = "SECONDS")]
     pub time: Option<u32>,
-    /// Remove anonymous volumes associated with the container (accepted)
+    /// Remove the anonymous volumes associated with the container
     #[arg(short, long)]
     pub volumes: bool,
     /// Remove the containers depending on it (accepted; rctr has no dependencies)
@@ -63,7 +63,11 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 }
                 c.stop(args.time, None)?;
             }
-            c.remove(ctx)
+            if args.volumes {
+                c.remove_with_volumes(ctx)
+            } else {
+                c.remove(ctx)
+            }
         });
         match res {
             Ok(()) => println!("{arg}"),

@@ -41,6 +41,19 @@ impl Container {
         remove_tree(ctx, &doomed)
     }
 
+    /// [`Container::remove`], then the anonymous volumes it created (`rm -v`, `--rm`; named
+    /// volumes stay, as with podman). The container must already be gone from the volumes'
+    /// point of view, so the record is removed first.
+    pub fn remove_with_volumes(&self, ctx: &Context) -> anyhow::Result<()> {
+        self.remove(ctx)?;
+        for m in self.rec.mounts.iter().filter(|m| m.kind == "volume") {
+            if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
+                crate::volume::remove(ctx, &m.name, false)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Give the container a new name (`rctr rename`).
     pub fn rename(&mut self, ctx: &Context, new_name: &str) -> anyhow::Result<()> {
         names::validate_name(new_name)?;

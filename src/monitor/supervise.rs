@@ -144,7 +144,7 @@ pub fn finish(
     });
     if c.rec.auto_remove {
         // Already removed by someone (`rm -f`) is fine.
-        let _ = c.remove(ctx);
+        let _ = c.remove_with_volumes(ctx);
         return Ok(());
     }
     recorded

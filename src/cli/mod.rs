@@ -22,16 +22,18 @@ pub mod tag;
 pub mod run;
 pub mod volume;
 pub mod ps;
+pub mod logs;
 pub mod stop;
 pub mod kill;
 pub mod rm;
 pub mod wait;
 pub mod rename;
 pub mod port;
-pub mod logs;
 pub mod exec;
 pub mod start;
 pub mod restart;
+pub mod create;
+pub mod container;
 pub mod system;
 pub mod top;
 
@@ -107,6 +109,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Manage volumes
     Volume(volume::VolumeArgs),
+    /// Fetch the logs of one or more containers
+    Logs(logs::LogsArgs),
     /// Stop one or more containers
     Stop(stop::StopArgs),
     /// Kill one or more running containers with a specific signal
@@ -119,14 +123,16 @@ pub enum Command {
     Rename(rename::RenameArgs),
     /// List port mappings or a specific mapping for the container
     Port(port::PortArgs),
-    /// Fetch the logs of one or more containers
-    Logs(logs::LogsArgs),
     /// Run a process in a running container
     Exec(exec::ExecArgs),
     /// Start one or more containers
     Start(start::StartArgs),
     /// Restart one or more containers
     Restart(restart::RestartArgs),
+    /// Create but do not start a container
+    Create(create::CreateArgs),
+    /// Manage containers
+    Container(container::ContainerArgs),
     /// Manage rctr's storage and state
     System(system::SystemArgs),
     /// Display the running processes of a container
@@ -184,16 +190,24 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             run::run(a, &ctx)
         }
         Command::Volume(a) => volume::run(a, &ctx),
+        Command::Logs(a) => logs::run(a, &ctx),
         Command::Stop(a) => stop::run(a, &ctx),
         Command::Kill(a) => kill::run(a, &ctx),
         Command::Rm(a) => rm::run(a, &ctx),
         Command::Wait(a) => wait::run(a, &ctx),
         Command::Rename(a) => rename::run(a, &ctx),
         Command::Port(a) => port::run(a, &ctx),
-        Command::Logs(a) => logs::run(a, &ctx),
         Command::Exec(a) => exec::run(a, &ctx),
         Command::Start(a) => start::run(a, &ctx),
         Command::Restart(a) => restart::run(a, &ctx),
+        Command::Create(mut a) => {
+            a.flags.storage_opt = cli.global.storage_opt.clone();
+            create::run(a, &ctx)
+        }
+        Command::Container(mut a) => {
+            a.set_storage_opt(&cli.global.storage_opt);
+            container::run(a, &ctx)
+        }
         Command::System(a) => system::run(a, &ctx),
         Command::Top(a) => top::run(a, &ctx),
     };

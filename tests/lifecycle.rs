@@ -595,6 +595,15 @@ fn ps_formats_filters_rename_port() {
         ]),
         "beta\n"
     );
+    // A status filter implies --all (podman); other filters do not.
+    assert_eq!(
+        sb.rctr_ok(&["ps", "--filter", "status=created", "--format", "{{.Names}}"]),
+        "beta\n"
+    );
+    assert_eq!(
+        sb.rctr_ok(&["ps", "--filter", "name=beta", "--format", "{{.Names}}"]),
+        ""
+    );
     assert_eq!(
         sb.rctr_ok(&[
             "ps",

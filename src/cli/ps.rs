@@ -90,7 +90,11 @@ pub fn run(args: PsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     all.sort_by(|a, b| a.rec.created.cmp(&b.rec.created));
-    let show_all = args.all || args.latest || args.last.is_some_and(|n| n >= 0);
+    // As podman: a status filter looks at every container, not only the running ones.
+    let show_all = args.all
+        || args.latest
+        || args.last.is_some_and(|n| n >= 0)
+        || args.filter.iter().any(|f| f.starts_with("status="));
     let mut rows: Vec<(&Container, crate::container::State)> = all
         .iter()
         .map(|c| (c, c.state()))

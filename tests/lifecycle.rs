@@ -207,6 +207,29 @@ fn state_errors_exec_start_rm() {
         "{}",
         describe(&out)
     );
+    // Two concurrent starts of one container: exactly one runs it.
+    sb.rctr_ok(&["create", "--name", "twice", "busybox", "sleep", "1000"]);
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| sb.rctr(&["start", "twice"]));
+        let b = s.spawn(|| sb.rctr(&["start", "twice"]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let ok = [&a, &b].iter().filter(|o| o.status.success()).count();
+    assert_eq!(ok, 1, "{}\n{}", describe(&a), describe(&b));
+    let failed = if a.status.success() { &b } else { &a };
+    assert_exit(failed, 125);
+    assert!(
+        stderr(failed).contains("already running"),
+        "{}",
+        describe(failed)
+    );
+    let pids = sb.rctr_ok(&["top", "twice"]);
+    assert_eq!(
+        pids.lines().filter(|l| l.contains("sleep 1000")).count(),
+        1,
+        "{pids}"
+    );
+    assert_ok(&sb.rctr(&["rm", "-f", "-t", "0", "twice"]));
     run_d(&sb, &["--name", "s", "busybox", "sleep", "1000"]);
     let out = sb.rctr(&["start", "s"]);
     assert_exit(&out, 125);

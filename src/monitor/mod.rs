@@ -34,6 +34,7 @@ use std::process::{ExitCode, Stdio};
 /// code (125/126/127) and the runtime's message.
 pub fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
     warn_linger(ctx);
+    let _starting = start_lock(c)?;
     let (r, w) = pipe()?;
     let wfd = w.as_raw_fd();
     let mut cmd = crate::userns::self_command("__monitor");
@@ -90,6 +91,7 @@ pub struct Foreground {
 /// the log AND our stdout/stderr; `-i` forwards stdin; a terminal (the spec's
 /// `process.terminal`) puts ours in raw mode. Returns the container's exit code.
 pub fn run_foreground(ctx: &Context, c: &mut Container, fg: Foreground) -> anyhow::Result<u8> {
+    let mut starting = Some(start_lock(c)?);
     let started = start_runtime(ctx, c, fg.interactive)?;
     let (started, io) = (started.0, started.1);
     let _raw = if io.tty && fg.interactive {
@@ -102,7 +104,25 @@ pub fn run_foreground(ctx: &Context, c: &mut Container, fg: Foreground) -> anyho
         stdin: if fg.interactive { io.stdin } else { None },
         ..io
     };
-    supervise(ctx, c, started, io, &mut || {})
+    supervise(ctx, c, started, io, &mut || drop(starting.take()))
+}
+
+/// Serialize starts of one container: held from "not running" until "running" (or failed),
+/// so two concurrent `start`s cannot both run it (the second one sees it running). Not the
+/// record lock: the monitor takes that one to record the start.
+fn start_lock(c: &mut Container) -> anyhow::Result<crate::fsutil::FileLock> {
+    let lock = crate::fsutil::FileLock::exclusive(&c.dir().join("start.lock"))?;
+    if !c.reload()? {
+        return Err(ContainerError::NotFound(c.id().to_string()).into());
+    }
+    if c.state().status == crate::container::Status::Running {
+        return Err(ExitError::new(
+            crate::error::EXIT_ENGINE,
+            format!("container {} is already running", c.name()),
+        )
+        .into());
+    }
+    Ok(lock)
 }
 
 /// Start the runtime with pipes (or the pty it returns); on failure record why, honour

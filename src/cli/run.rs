@@ -262,7 +262,10 @@ pub struct Created {
 fn single_id_notice(store: &Store) {
     if let Some(why) = store.single_id_notice() {
         let marker = store.root().join(".single-id-notice");
-        if !marker.exists() && std::fs::write(&marker, why).is_ok() {
+        if !marker.exists()
+            && std::fs::create_dir_all(store.root()).is_ok()
+            && std::fs::write(&marker, why).is_ok()
+        {
             eprintln!("Notice: single-ID mode ({why}): containers see only your own user as root; other IDs are not mapped");
         }
     }
@@ -271,7 +274,16 @@ fn single_id_notice(store: &Store) {
 /// Everything `run` and `create` share: settings, image, record, bundle.
 pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Created> {
     let (mut s, reqs) = settings(f, ctx)?;
-    let store = Store::open(ctx)?;
+    let store = Store::open(ctx).map_err(|e| {
+        // The store cannot be used with the mapping planned now: when that plan fell back to
+        // single-ID mode because of a broken helper (newuidmap), that is the news to give.
+        match crate::idmap::plan_for(ctx).single_reason {
+            Some(why) if !why.starts_with("no subordinate") => {
+                e.context(format!("cannot use your subordinate IDs: {why}"))
+            }
+            _ => e,
+        }
+    })?;
     single_id_notice(&store);
     let img = crate::image::ensure_image(
         ctx,

@@ -24,24 +24,25 @@ pub struct BundleInput<'a> {
     pub durable: bool,
 }
 
-/// `/etc/hosts` for the container.
-pub fn hosts_file(network: Network, hostname: &str, name: &str, host_hosts: &str) -> String {
+/// `/etc/hosts` for the container: podman's (the host's file as the base, localhost if it
+/// lacks one, and the container's own name on 127.0.0.1 so it resolves without a network).
+pub fn hosts_file(hostname: &str, name: &str, host_hosts: &str) -> String {
     let mut s = String::new();
-    match network {
-        Network::Host => {
-            s.push_str(host_hosts);
-            if !s.ends_with('\n') && !s.is_empty() {
-                s.push('\n');
-            }
-        }
-        Network::Private => {
-            s.push_str(
-                "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n",
-            );
-            s.push_str("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
-        }
+    let has_localhost = host_hosts.lines().any(|l| {
+        let mut f = l.split_whitespace();
+        f.next().is_some_and(|a| a == "127.0.0.1") && f.any(|n| n == "localhost")
+    });
+    if !has_localhost {
+        s.push_str(
+            "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n",
+        );
+        s.push_str("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
     }
-    s.push_str(&format!("127.0.1.1\t{hostname} {name}\n"));
+    s.push_str(host_hosts);
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s.push_str(&format!("127.0.0.1\t{hostname} {name}\n"));
     s
 }
 
@@ -100,7 +101,7 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
     for (p, text) in [
         (
             &files.hosts,
-            hosts_file(network, &hostname, &s.name, &read("/etc/hosts")),
+            hosts_file(&hostname, &s.name, &read("/etc/hosts")),
         ),
         (&files.hostname, format!("{hostname}\n")),
         (
@@ -160,8 +161,10 @@ mod tests {
 
     #[test]
     fn hosts_has_localhost_and_the_container() {
-        let h = hosts_file(Network::Private, "abc", "web", "");
+        let h = hosts_file("abc", "web", "");
         assert!(h.starts_with("127.0.0.1\tlocalhost"));
-        assert!(h.ends_with("127.0.1.1\tabc web\n"));
+        assert!(h.ends_with("127.0.0.1\tabc web\n"));
+        let h = hosts_file("abc", "web", "127.0.0.1 localhost\n10.0.0.5 db\n");
+        assert_eq!(h, "127.0.0.1 localhost\n10.0.0.5 db\n127.0.0.1\tabc web\n");
     }
 }

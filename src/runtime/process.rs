@@ -97,16 +97,18 @@ pub fn resolve_user(spec: &str, passwd: &str, group: &str) -> Result<ExecUser, S
                 })?,
         };
     }
-    let mut additional_gids: Vec<u32> = match name {
-        Some(n) => gr
-            .iter()
-            .filter(|f| f[3].split(',').any(|m| m == n))
-            .filter_map(|f| f[2].parse().ok())
-            .filter(|x| *x != gid)
-            .collect(),
-        None => vec![],
-    };
-    additional_gids.dedup();
+    // An explicit user also keeps its primary group as a supplementary one (runc's Sgids,
+    // what podman shows: `groups=1000(user)`); the default root only gets memberships.
+    let mut additional_gids: Vec<u32> = if spec.is_empty() { vec![] } else { vec![gid] };
+    if let Some(n) = name {
+        for g in gr.iter().filter(|f| f[3].split(',').any(|m| m == n)) {
+            if let Ok(g) = g[2].parse::<u32>() {
+                if !additional_gids.contains(&g) {
+                    additional_gids.push(g);
+                }
+            }
+        }
+    }
     Ok(ExecUser {
         uid,
         gid,
@@ -541,7 +543,7 @@ mod tests {
         let u = resolve_user("user", PW, GR).unwrap();
         assert_eq!(
             (u.uid, u.gid, u.additional_gids),
-            (1000, 1000, vec![10, 50])
+            (1000, 1000, vec![1000, 10, 50])
         );
         let u = resolve_user("4242", PW, GR).unwrap();
         assert_eq!((u.uid, u.gid, u.home), (4242, 0, None));

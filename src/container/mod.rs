@@ -35,6 +35,7 @@ pub mod filter;
 pub mod live;
 pub mod names;
 pub mod ops;
+mod record;
 mod remove;
 mod timearg;
 pub mod view;
@@ -42,10 +43,12 @@ pub mod view;
 use crate::context::Context;
 use crate::fsutil::{atomic_write_json, FileLock};
 use anyhow::Context as _;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use record::{
+    ContainerConfig, ContainerRecord, CreateOptions, MountRecord, PortMapping, State, Status,
+    DEFAULT_STOP_TIMEOUT,
+};
 pub use remove::{cleanup_stale, prune, remove_tree};
 pub use timearg::{parse_go_duration, parse_time_arg};
 
@@ -59,167 +62,6 @@ pub enum ContainerError {
     #[error("the container name {name:?} is already in use by {id}. You have to remove that container to be able to reuse that name: that name is already in use")]
     NameInUse { name: String, id: String },
 }
-
-/// podman's container states (the subset rctr has).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    #[default]
-    Created,
-    Running,
-    Exited,
-    Unknown,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Created => "created",
-            Status::Running => "running",
-            Status::Exited => "exited",
-            Status::Unknown => "unknown",
-        }
-    }
-}
-
-/// The mutable part of a record.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct State {
-    pub status: Status,
-    /// PID of the container's PID 1 (host namespace) and its /proc start time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pid: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pid_start: Option<u64>,
-    /// The monitor (rctr's conmon) supervising the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitor_pid: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitor_start: Option<u64>,
-    /// Boot the PIDs belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boot_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    /// Why the container stopped abnormally or could not start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub oom_killed: bool,
-    #[serde(default)]
-    pub restart_count: u32,
-}
-
-/// What the container was created with (podman's `Config` in inspect).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct ContainerConfig {
-    pub entrypoint: Vec<String>,
-    pub cmd: Vec<String>,
-    pub env: Vec<String>,
-    pub working_dir: String,
-    pub user: String,
-    pub hostname: String,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
-    /// e.g. `SIGTERM` (the image's StopSignal, else podman's default).
-    pub stop_signal: String,
-    /// Seconds `stop` waits before SIGKILL (podman's default 10).
-    pub stop_timeout: u32,
-    pub tty: bool,
-    pub interactive: bool,
-}
-
-/// A published port (`-p`), podman's JSON shape.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct PortMapping {
-    pub host_ip: String,
-    pub container_port: u16,
-    pub host_port: u16,
-    pub range: u16,
-    pub protocol: String,
-}
-
-/// A mount as shown by inspect/ps (`Mounts`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct MountRecord {
-    /// `bind`, `volume` or `tmpfs`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Volume name for named volumes.
-    pub name: String,
-    pub source: String,
-    pub destination: String,
-    pub options: Vec<String>,
-    pub rw: bool,
-}
-
-/// `container.json`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ContainerRecord {
-    pub id: String,
-    pub name: String,
-    /// The image name as resolved (podman's ImageName), and its ID.
-    pub image: String,
-    pub image_id: String,
-    /// RFC 3339 with nanoseconds.
-    pub created: String,
-    /// The argv PID 1 runs (inspect's Path + Args).
-    pub command: Vec<String>,
-    #[serde(default)]
-    pub config: ContainerConfig,
-    #[serde(default)]
-    pub ports: Vec<PortMapping>,
-    #[serde(default)]
-    pub mounts: Vec<MountRecord>,
-    /// Network mode: `none`, `host`, `slirp4netns`, `pasta`, …
-    #[serde(default)]
-    pub network: String,
-    /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
-    #[serde(default)]
-    pub auto_remove: bool,
-    /// The rctr command line that created it (podman's CreateCommand).
-    #[serde(default)]
-    pub create_command: Vec<String>,
-    #[serde(default)]
-    pub state: State,
-    /// The user-namespace mapping the container runs with (`--userns=keep-id` differs from
-    /// the store's). `None`: the store's mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idmapping: Option<crate::idmap::IdMapping>,
-    /// Free-form data other modules attach (runtime/network details), kept through updates.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Input of [`Container::create`].
-#[derive(Debug, Clone, Default)]
-pub struct CreateOptions {
-    pub name: Option<String>,
-    pub image: String,
-    pub image_id: String,
-    pub command: Vec<String>,
-    pub config: ContainerConfig,
-    pub ports: Vec<PortMapping>,
-    pub mounts: Vec<MountRecord>,
-    pub network: String,
-    pub auto_remove: bool,
-    pub create_command: Vec<String>,
-    /// The mapping `runtime::start` must use for this container (set it for
-    /// `--userns=keep-id`; `None` means the store's mapping). The monitor starts the container
-    /// later (`-d`, `start`) and reads it from the record.
-    pub idmapping: Option<crate::idmap::IdMapping>,
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// podman's default stop timeout in seconds.
-pub const DEFAULT_STOP_TIMEOUT: u32 = 10;
 
 /// `<data_dir>/containers`.
 pub fn containers_root(ctx: &Context) -> PathBuf {

@@ -4,7 +4,7 @@
 //! namespace; all removal goes through one helper re-exec (`__rm-tree`) inside the store's
 //! user namespace.
 use super::{ImageMeta, Store};
-use crate::fsutil::{atomic_write_json, FileLock};
+use crate::fsutil::FileLock;
 use anyhow::{bail, Context as _};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -195,7 +195,12 @@ impl Store {
     /// Publish an unpacked layer: `tmp` holds `diff/`; `layer.json` is written and the whole
     /// dir renamed to `layers/<hex>` (visible only when complete and verified).
     pub fn install_layer(&self, tmp: &TempEntry, meta: &LayerMeta) -> anyhow::Result<()> {
-        atomic_write_json(&tmp.path().join("layer.json"), meta)?;
+        // A plain write: the file becomes visible only with the rename of its directory below
+        // (no fsync: the unpacked files themselves are not synced either).
+        std::fs::write(
+            tmp.path().join("layer.json"),
+            serde_json::to_vec_pretty(meta)?,
+        )?;
         let dest = self.layer_dir(&meta.diff_id);
         if dest.exists() {
             // Only possible after a crash mid-GC; the old copy is equally valid but may be

@@ -426,7 +426,11 @@ impl Store {
             let tmp = self.new_temp("img")?;
             std::fs::write(tmp.path().join("config.json"), config)?;
             std::fs::write(tmp.path().join("manifest.json"), manifest)?;
-            atomic_write_json(&tmp.path().join("record.json"), &meta)?;
+            // Visible only with the rename of the directory below.
+            std::fs::write(
+                tmp.path().join("record.json"),
+                serde_json::to_vec_pretty(&meta)?,
+            )?;
             // A directory left by a crash between mkdir and record.json (impossible with the
             // rename below, but cheap to handle) would block the rename.
             if dir.exists() {

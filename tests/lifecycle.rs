@@ -567,3 +567,41 @@ fn detached_rm_and_single_id_user() {
         ns.leftover_pids()
     );
 }
+
+#[test]
+fn attach_follows_output_and_forwards_signals() {
+    require_lab!();
+    let sb = sandbox();
+    run_d(
+        &sb,
+        &[
+            "--name",
+            "at",
+            "busybox",
+            "sh",
+            "-c",
+            "trap 'echo got-term; exit 5' TERM; while :; do echo tick; sleep 0.1; done",
+        ],
+    );
+    let child = sb
+        .cmd(&["attach", "at"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", describe(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("tick\n") && text.ends_with("got-term\n"),
+        "{text}"
+    );
+    assert_exit(&sb.rctr(&["attach", "at"]), 125);
+    assert_ok(&sb.rctr(&["rm", "at"]));
+}

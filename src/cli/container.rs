@@ -43,6 +43,8 @@ pub enum ContainerCommand {
     Rename(super::rename::RenameArgs),
     /// Display the running processes of a container
     Top(super::top::TopArgs),
+    /// Attach to a running container (its output and signals)
+    Attach(super::attach::AttachArgs),
     /// Remove all stopped containers
     Prune(PruneArgs),
     /// Exit 0 if the container exists, 1 if not
@@ -119,6 +121,7 @@ pub fn run(args: ContainerArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         C::Port(a) => super::port::run(a, ctx),
         C::Rename(a) => super::rename::run(a, ctx),
         C::Top(a) => super::top::run(a, ctx),
+        C::Attach(a) => super::attach::run(a, ctx),
         C::Prune(a) => prune(a, ctx),
         C::Exists(a) => Ok(match Container::lookup(ctx, &a.container) {
             Ok(_) => ExitCode::SUCCESS,

@@ -123,7 +123,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             out: std::io::stdout().lock(),
             err: std::io::stderr().lock(),
         };
-        let res = print_one(&mut p, c);
+        let res = print_one(&mut p, c, &mut |d| std::thread::sleep(d));
         match res {
             Err(e)
                 if e.downcast_ref::<std::io::Error>()
@@ -137,7 +137,29 @@ pub fn run(args: LogsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_one(p: &mut Printer, mut c: Container) -> anyhow::Result<()> {
+/// Print `c`'s log per `args` (with `follow`: until it stops). `idle` is called while
+/// following and nothing new was logged (sleep, or wait for signals to forward).
+pub fn stream(
+    args: &LogsArgs,
+    c: Container,
+    idle: &mut dyn FnMut(std::time::Duration),
+) -> anyhow::Result<()> {
+    let mut p = Printer {
+        args,
+        since: None,
+        until: None,
+        prefix: String::new(),
+        out: std::io::stdout().lock(),
+        err: std::io::stderr().lock(),
+    };
+    print_one(&mut p, c, idle)
+}
+
+fn print_one(
+    p: &mut Printer,
+    mut c: Container,
+    idle: &mut dyn FnMut(std::time::Duration),
+) -> anyhow::Result<()> {
     let mut asm = Assembler::default();
     let mut f = match std::fs::File::open(c.log_path()) {
         Ok(f) => Some(f),
@@ -189,7 +211,7 @@ fn print_one(p: &mut Printer, mut c: Container) -> anyhow::Result<()> {
                 continue;
             }
             if !got {
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                idle(std::time::Duration::from_millis(100));
             }
         }
     }

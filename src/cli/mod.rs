@@ -36,6 +36,7 @@ pub mod create;
 pub mod container;
 pub mod system;
 pub mod top;
+pub mod attach;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -137,6 +138,8 @@ pub enum Command {
     System(system::SystemArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// Attach to a running container (its output and signals)
+    Attach(attach::AttachArgs),
 }
 
 /// The clap command tree (used by the docs generator too).
@@ -210,6 +213,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         }
         Command::System(a) => system::run(a, &ctx),
         Command::Top(a) => top::run(a, &ctx),
+        Command::Attach(a) => attach::run(a, &ctx),
     };
     match res {
         Ok(c) => c,

@@ -163,6 +163,7 @@ fn start_runtime(
                         stdin: Some(m2),
                         attached: false,
                         tty: true,
+                        reap_orphans: false,
                     }
                 }
                 None => Io {
@@ -171,6 +172,7 @@ fn start_runtime(
                     stdin: in_w,
                     attached: false,
                     tty: false,
+                    reap_orphans: false,
                 },
             };
             Ok((started, io))
@@ -234,7 +236,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(125));
         }
     };
-    let (started, io) = match start_runtime(&ctx, &mut c, false) {
+    let (started, mut io) = match start_runtime(&ctx, &mut c, false) {
         Ok(s) => s,
         Err(e) => {
             let code = crate::error::exit_code_for(&e);
@@ -242,6 +244,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(code));
         }
     };
+    io.reap_orphans = true;
     let mut ready = Some(ready);
     let c_for_cache = c.clone();
     let res = supervise(&ctx, &mut c, started, io, &mut || {
@@ -251,7 +254,6 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         // After `run -d` has returned: make the first `exec` as fast as the next ones.
         crate::container::exec::precompile_seccomp(&c_for_cache);
     });
-    supervise::kill_orphans();
     match res {
         Ok(code) => Ok(ExitCode::from(code)),
         Err(e) => {

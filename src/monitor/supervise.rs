@@ -21,6 +21,9 @@ pub struct Io {
     pub attached: bool,
     /// The container has a terminal (`stdout` is the pty master): forward window size.
     pub tty: bool,
+    /// We are a child subreaper (the detached monitor): helpers orphaned by the container's
+    /// runtime are our children and are killed when it exits.
+    pub reap_orphans: bool,
 }
 
 /// Signals forwarded to the container (what conmon/podman's sig-proxy forward).
@@ -123,7 +126,11 @@ pub fn supervise(
         let _ = std::fs::write(d.join("monitor.pid"), std::process::id().to_string());
     }
     on_running();
+    let reap = io.reap_orphans;
     let code = pump_until_exit(c, &mut started, io)?;
+    if reap {
+        kill_orphans();
+    }
     finish(ctx, c, code, None)?;
     Ok(code)
 }

@@ -8,15 +8,19 @@
 //!     command: argv.clone(),              // the full argv (entrypoint + cmd) PID 1 runs
 //!     config: container::ContainerConfig { entrypoint, cmd, env, working_dir, user, hostname,
 //!         labels, stop_signal, tty, interactive, ..Default::default() },
-//!     auto_remove: args.rm, mounts, ports, network, create_command, ..Default::default()
+//!     auto_remove: args.rm, mounts, ports, network, create_command,
+//!     idmapping: Some(mapping),           // when it differs from the store's (keep-id)
+//!     ..Default::default()
 //! })?;                                     // NameInUse error (125) when --name is taken
 //! // write the OCI spec to c.spec_path() (= c.bundle_dir()/config.json); put the overlay
 //! // upper/work dirs under c.dir() (e.g. c.dir().join("overlay")); live state (sockets, pid
 //! // files) under c.ensure_run_dir(ctx)?
 //! // detached:   crate::monitor::start_detached(ctx, &mut c)?  → prints nothing, c is running
 //! // foreground: crate::monitor::run_foreground(ctx, &mut c, ..) → exit code
-//! // on any failure before the container ran, and for --rm: c.remove(ctx)?
+//! // on any failure before the container ran, and for --rm: c.remove_with_volumes(ctx)?
 //! ```
+//! Everything else (stop, kill, wait, exec, remove, rename, liveness) is a method here or
+//! in `ops.rs`/`exec.rs`/`remove.rs`; `view.rs` turns records into podman's ps/inspect shapes.
 //!
 //! # Layout
 //! ```text
@@ -24,9 +28,11 @@
 //! <data_dir>/containers/<id>/lock             per-container lock (short read-modify-writes only)
 //! <data_dir>/containers/<id>/bundle/config.json  the OCI runtime spec (written by run/create)
 //! <data_dir>/containers/<id>/ctr.log          stdout/stderr in podman's k8s-file format
+//! <data_dir>/containers/<id>/seccomp.bpf      the spec's seccomp filter compiled (exec cache)
+//! <data_dir>/containers/<id>/start.lock       held from "not running" to "running"
 //! <data_dir>/containers/names/<name> -> <id>  name index (symlinks; see names.rs)
 //! <data_dir>/containers/names.lock            guards name reservations and renames
-//! <runtime_dir>/containers/<id>/              live state: sockets, pid files (gone on reboot)
+//! <runtime_dir>/containers/<id>/              live state: pidfile, monitor.pid (gone on reboot)
 //! ```
 //! Readers never lock: they read the last atomically renamed `container.json`. Writers take
 //! the container lock only around a read-modify-write (never while waiting for a process).

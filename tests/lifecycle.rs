@@ -95,11 +95,7 @@ fn detached_httpd_full_loop() {
     );
     assert_ok(&sb.rctr(&["rm", "polite"]));
     assert_eq!(sb.rctr_ok(&["ps", "-aq"]), "");
-    assert!(
-        sb.leftover_pids().is_empty(),
-        "processes left: {:?}",
-        sb.leftover_pids()
-    );
+    assert_no_leftovers(&sb);
 }
 
 #[test]
@@ -215,7 +211,7 @@ fn state_errors_exec_start_rm() {
         sb.rctr_ok(&["rm", "-f", "-t", "0", "s", "idle"]),
         "s\nidle\n"
     );
-    assert!(sb.leftover_pids().is_empty());
+    assert_no_leftovers(&sb);
 }
 
 #[test]
@@ -516,11 +512,7 @@ fn container_prune_and_system_reset() {
         "the store must be gone"
     );
     assert_eq!(sb.rctr_ok(&["ps", "-aq"]), "");
-    assert!(
-        sb.leftover_pids().is_empty(),
-        "processes left: {:?}",
-        sb.leftover_pids()
-    );
+    assert_no_leftovers(&sb);
 }
 
 #[test]
@@ -561,11 +553,7 @@ fn detached_rm_and_single_id_user() {
     );
     assert_ok(&ns.rctr(&["stop", "-t", "0", "solo"]));
     assert_ok(&ns.rctr(&["rm", "solo"]));
-    assert!(
-        ns.leftover_pids().is_empty(),
-        "processes left: {:?}",
-        ns.leftover_pids()
-    );
+    assert_no_leftovers(&ns);
 }
 
 #[test]
@@ -604,4 +592,27 @@ fn attach_follows_output_and_forwards_signals() {
     );
     assert_exit(&sb.rctr(&["attach", "at"]), 125);
     assert_ok(&sb.rctr(&["rm", "at"]));
+}
+
+#[test]
+fn rm_removes_files_written_under_subordinate_ids() {
+    require_lab!();
+    let sb = sandbox();
+    // Files of another container user, in a directory the host user cannot enter.
+    assert_ok(&sb.rctr(&[
+        "run",
+        "--name",
+        "owner",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir -p /x/y && touch /x/y/z && chown -R 1000:1000 /x && chmod 700 /x /x/y",
+    ]));
+    let id = inspect(&sb, "owner", "{{.Id}}");
+    assert_ok(&sb.rctr(&["rm", "owner"]));
+    let root = sb.data_dir().join("rctr/containers");
+    eventually(10, "the container's files are gone", || {
+        !root.join(&id).exists() && !root.join(format!(".removing-{id}")).exists()
+    });
+    assert_no_leftovers(&sb);
 }

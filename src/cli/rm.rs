@@ -63,11 +63,11 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 }
                 c.stop(args.time, None)?;
             }
+            c.remove_detached(ctx)?;
             if args.volumes {
-                c.remove_with_volumes(ctx)
-            } else {
-                c.remove(ctx)
+                c.remove_anonymous_volumes(ctx)?;
             }
+            Ok(())
         });
         match res {
             Ok(()) => println!("{arg}"),

@@ -42,7 +42,7 @@ pub mod live;
 pub mod names;
 pub mod ops;
 mod record;
-mod remove;
+pub mod remove;
 mod timearg;
 pub mod view;
 

@@ -13,6 +13,44 @@ impl Container {
     /// concurrent `rm` of the same container waits on the lock and then gets NotFound, and
     /// `ps` never shows a half-removed container.
     pub fn remove(&self, ctx: &Context) -> anyhow::Result<()> {
+        let doomed = self.unlink(ctx)?;
+        remove_tree(ctx, &doomed)
+    }
+
+    /// [`Container::remove`] for `rctr rm`: the container is gone (atomically) when this
+    /// returns, but its files are deleted by a detached helper. A container's dir holds a
+    /// couple of dozen entries, and on a busy ext4 disk every unlink/rmdir waits for the
+    /// journal (3-5 ms each measured here): `rm` would take 40 ms instead of 4. Should the
+    /// helper die, `container prune` / `system prune` / `system reset` finish the job
+    /// (`.removing-*` leftovers).
+    pub fn remove_detached(&self, ctx: &Context) -> anyhow::Result<()> {
+        let doomed = self.unlink(ctx)?;
+        let mut cmd = crate::userns::self_command("__reap");
+        cmd.arg(&ctx.data_dir)
+            .arg(&doomed)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        match cmd.spawn() {
+            // Not waited for: it is reparented and reaped by init (or a subreaper).
+            Ok(child) => drop(child),
+            Err(_) => remove_tree(ctx, &doomed)?,
+        }
+        Ok(())
+    }
+
+    /// The atomic part of a removal: under the container lock the dir becomes
+    /// `.removing-<id>` (a concurrent `rm` then gets NotFound, `ps` never sees half a
+    /// container), the name is released, the runtime dir removed. Returns the doomed dir.
+    fn unlink(&self, ctx: &Context) -> anyhow::Result<std::path::PathBuf> {
         let not_found = || anyhow::Error::from(ContainerError::NotFound(self.rec.id.clone()));
         let lock = match FileLock::exclusive(&self.dir.join("lock")) {
             Ok(l) => l,
@@ -38,7 +76,7 @@ impl Container {
                 return Err(e).with_context(|| format!("removing {}", self.run_dir.display()))
             }
         }
-        remove_tree(ctx, &doomed)
+        Ok(doomed)
     }
 
     /// [`Container::remove`], then the anonymous volumes it created (`rm -v`, `--rm`; named
@@ -46,6 +84,11 @@ impl Container {
     /// point of view, so the record is removed first.
     pub fn remove_with_volumes(&self, ctx: &Context) -> anyhow::Result<()> {
         self.remove(ctx)?;
+        self.remove_anonymous_volumes(ctx)
+    }
+
+    /// The anonymous volumes this (removed) container created.
+    pub fn remove_anonymous_volumes(&self, ctx: &Context) -> anyhow::Result<()> {
         for m in self.rec.mounts.iter().filter(|m| m.kind == "volume") {
             if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
                 crate::volume::remove(ctx, &m.name, false)?;
@@ -167,4 +210,26 @@ pub fn prune(ctx: &Context, filters: &super::filter::Filters) -> anyhow::Result<
     }
     cleanup_stale(ctx)?;
     Ok(removed)
+}
+
+/// Hidden `__reap DATA_DIR PATH`: delete what `remove_detached` left (see there).
+pub fn reap_main(args: &[std::ffi::OsString]) -> anyhow::Result<std::process::ExitCode> {
+    let [root, path] = args else {
+        anyhow::bail!("usage: __reap DATA_DIR PATH");
+    };
+    let path = Path::new(path);
+    // Only ever a removal leftover inside this store.
+    let ok_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(".removing-"));
+    if !ok_name || path.parent() != Some(&Path::new(root).join("containers")) {
+        anyhow::bail!("__reap: refusing {}", path.display());
+    }
+    let ctx = Context::from_env(&crate::context::ContextOptions {
+        root: Some(root.into()),
+        runroot: None,
+    })?;
+    remove_tree(&ctx, path)?;
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -46,3 +46,17 @@ pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
     }
     panic!("timed out waiting for: {what}");
 }
+
+/// Nothing the sandbox started is still running (detached helpers such as `rm`'s file
+/// remover get a moment to finish).
+pub fn assert_no_leftovers(sb: &Sandbox) {
+    let end = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < end && !sb.leftover_pids().is_empty() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        sb.leftover_pids().is_empty(),
+        "processes left: {:?}",
+        sb.leftover_pids()
+    );
+}

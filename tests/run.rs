@@ -434,6 +434,12 @@ fn exit_codes_and_signals() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // A watchdog: a lost signal must fail the test, not hang it.
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+    });
     let mut out = child.stdout.take().unwrap();
     let mut first = [0u8; 6];
     std::io::Read::read_exact(&mut out, &mut first).unwrap();

@@ -8,11 +8,13 @@ use crate::container::{Container, ContainerConfig, CreateOptions};
 use crate::context::Context;
 use crate::error::ExitError;
 use crate::image::PullPolicy;
+use crate::monitor::Io;
 use crate::runtime::bundle::{self, BundleInput};
 use crate::runtime::specgen::{self, Network, Settings};
 use crate::storage::Store;
 use crate::volume::mounts::{self, Request};
 use anyhow::Context as _;
+use nix::sys::signal::{SigSet, Signal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -422,9 +424,22 @@ fn userns_plan(
 
 pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let f = &args.flags;
-    // Ctrl-C during start-up is queued and forwarded, not fatal to us.
-    let signals =
-        crate::runtime::foreground::SignalQueue::install().context("installing signal handlers")?;
+    // Signals that arrive while the container starts stay pending and are forwarded by the
+    // monitor loop (it reads them from a signalfd); children start with a clean mask.
+    let forwarded = [
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGWINCH,
+    ];
+    if !args.detach {
+        let mut set = SigSet::empty();
+        forwarded.iter().for_each(|s| set.add(*s));
+        set.thread_block().context("blocking signals")?;
+    }
     let Created {
         mut container,
         mapping,
@@ -435,7 +450,6 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !f.rm {
-        drop(signals);
         let fg = crate::monitor::Foreground {
             interactive: f.interactive,
         };
@@ -443,7 +457,7 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(code));
     }
     // --rm in the foreground: nothing outlives this command (no log to keep), so the
-    // container gets our stdio directly and no monitor loop copies it.
+    // container gets our stdio itself (a pty: proxied) and nothing copies its output.
     let opts = crate::runtime::StartOptions {
         stdin: if f.interactive {
             std::process::Stdio::inherit()
@@ -453,18 +467,56 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         remove_rootfs: true,
         ..Default::default()
     };
-    let res = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {
-        Ok(mut started) => {
-            crate::runtime::foreground::attach(&mut started, &signals, f.interactive)
-                .map_err(anyhow::Error::from)
+    let mut started = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {
+        Ok(s) => s,
+        Err(fail) => {
+            let _ = remove_with_anonymous_volumes(ctx, &container);
+            return Err(ExitError::new(fail.exit_code(), format!("rctr: {fail}")).into());
         }
-        Err(fail) => Err(ExitError::new(fail.exit_code(), format!("rctr: {fail}")).into()),
     };
-    drop(signals);
-    let removed = remove_with_anonymous_volumes(ctx, &container);
-    let code = res?;
-    removed?;
-    Ok(ExitCode::from(code))
+    let (io, _raw) = match started.pty.take() {
+        Some(master) => {
+            let input = if f.interactive {
+                Some(master.try_clone()?)
+            } else {
+                None
+            };
+            let raw = if f.interactive {
+                crate::runtime::pty::RawMode::enter(0)
+            } else {
+                crate::runtime::pty::RawMode::output_only(1)
+            };
+            let io = Io {
+                stdout: Some(master),
+                stderr: None,
+                stdin: input,
+                attached: true,
+                tty: true,
+                reap_orphans: false,
+            };
+            (io, raw)
+        }
+        None => (
+            Io {
+                stdout: None,
+                stderr: None,
+                stdin: None,
+                attached: false,
+                tty: false,
+                reap_orphans: false,
+            },
+            None,
+        ),
+    };
+    let code = crate::monitor::supervise(ctx, &mut container, started, io, &mut || {});
+    drop(_raw);
+    // The monitor loop removed the container (--rm); its anonymous volumes go too.
+    for m in container.rec.mounts.iter().filter(|m| m.kind == "volume") {
+        if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
+            crate::volume::remove(ctx, &m.name, false)?;
+        }
+    }
+    Ok(ExitCode::from(code?))
 }
 
 /// `--rm`: the container and the anonymous volumes it created.

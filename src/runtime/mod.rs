@@ -21,7 +21,6 @@ pub mod bundle;
 pub mod caps;
 mod chan;
 mod copyup;
-pub mod foreground;
 mod init;
 pub mod mount;
 pub mod process;
@@ -207,12 +206,17 @@ pub fn start(
         .stdin(opts.stdin)
         .stdout(opts.stdout)
         .stderr(opts.stderr);
-    // SAFETY: fcntl is async-signal-safe.
+    // SAFETY: fcntl and sigprocmask are async-signal-safe.
     unsafe {
         cmd.pre_exec(move || {
             if libc::fcntl(their_fd, libc::F_SETFD, 0) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // The caller may block the signals it forwards (to read them from a signalfd);
+            // a blocked mask survives execve, and the container must not inherit it.
+            let mut empty: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut empty);
+            libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
             Ok(())
         });
     }

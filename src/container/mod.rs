@@ -82,9 +82,8 @@ pub struct Container {
     run_dir: PathBuf,
 }
 
-pub fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
-}
+/// One clock format for every record rctr writes (podman's RFC 3339 with nanoseconds).
+pub use crate::storage::now_rfc3339;
 
 impl Container {
     fn paths(ctx: &Context, id: &str) -> (PathBuf, PathBuf) {

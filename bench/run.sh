@@ -2,10 +2,10 @@
 # bench/run.sh — `rctr run --rm busybox true` vs rootless podman and bare runc, side by side.
 #
 # Run as root on a machine set up by tests/lab/setup.sh (registry on 127.0.0.1:5100, users,
-# podman configured for rctrtest). Every tool runs AS rctrtest, with `--network none` (rctr's
-# and podman's private network namespace with lo only; the runc bundle gets a network
-# namespace too). Medians over RUNS runs (hyperfine, after warm-up); peak RSS with
-# /usr/bin/time -v (the largest process of the tree).
+# podman configured for rctrtest). hyperfine itself runs AS rctrtest (no per-run wrapper in
+# the timings), every tool with `--network none` (rctr's and podman's private network
+# namespace with lo only; the runc bundle gets a network namespace too). Medians over RUNS
+# runs after warm-up; peak RSS with /usr/bin/time -v (the largest process of the tree).
 #
 #   sudo bench/run.sh [--release-bin PATH] [--runs N] [--quick]
 #
@@ -45,8 +45,8 @@ uhome=$(getent passwd $U | cut -d: -f6)
 work=$(mktemp -d /var/tmp/rctr-bench-run.XXXXXX)
 chmod 755 "$work"
 cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
-mkdir -p "$work/data" "$work/runc-state" "$work/runc"
-chown $U: "$work/data" "$work/runc-state" "$work/runc"
+mkdir -p "$work/data" "$work/runc-state" "$work/runc" "$work/out"
+chown $U: "$work/data" "$work/runc-state" "$work/runc" "$work/out"
 pause_file=/run/user/$uid/libpod/tmp/pause.pid
 pause_before=$(cat "$pause_file" 2>/dev/null || true)
 cleanup() {
@@ -74,12 +74,12 @@ jq '.process.args=["true"] | .process.terminal=false | .linux.namespaces += [{"t
 chmod 644 "$work/runc/config.json"
 
 median() { jq -r '.results[0].median' "$1"; }
-bench() { # name json command
-  hyperfine -N --style none -w 5 -r "$RUNS" --export-json "$2" "$3" >/dev/null 2>&1 \
-    || { echo "bench/run.sh: '$1' failed; running it once to show why:" >&2; sh -c "$3"; exit 1; }
+bench() { # name json command (run as the user, by hyperfine running as the user)
+  $asuser hyperfine -N --style none -w 5 -r "$RUNS" --export-json "$2" "$3" >/dev/null 2>&1 \
+    || { echo "bench/run.sh: '$1' failed; running it once to show why:" >&2; $asuser sh -c "$3"; exit 1; }
 }
 rss() { # command → KiB
-  /usr/bin/time -v -o "$work/rss.txt" sh -c "$1 >/dev/null 2>&1"
+  /usr/bin/time -v -o "$work/rss.txt" $asuser sh -c "$1 >/dev/null 2>&1"
   awk -F': ' '/Maximum resident set size/{print $2}' "$work/rss.txt"
 }
 ms() { awk -v s="$1" 'BEGIN{printf "%.1f ms", s*1000}'; }
@@ -91,16 +91,17 @@ echo "rctr run benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs each, as $U; lo
 echo "binary: $BIN"
 echo
 
-r_cmd="$rctr run --rm --network none busybox true"
-p_cmd="$asuser podman run --rm --network none 127.0.0.1:5100/busybox true"
-c_cmd="$asuser runc --root $work/runc-state run --bundle $work/runc bench"
+r_cmd="$work/rctr --root $work/data run --rm --network none busybox true"
+p_cmd="podman run --rm --network none 127.0.0.1:5100/busybox true"
+c_cmd="runc --root $work/runc-state run --bundle $work/runc bench"
 # The kernel's floor: a full newuidmap mapping, PID namespace and /proc, nothing else.
-f_cmd="$asuser unshare --map-root-user --map-auto --pid --fork --mount-proc --net true"
-bench "rctr" "$work/r.json" "$r_cmd"
-bench "podman" "$work/p.json" "$p_cmd"
-bench "runc" "$work/c.json" "$c_cmd"
-bench "floor" "$work/f.json" "$f_cmd"
-r=$(median "$work/r.json"); p=$(median "$work/p.json"); c=$(median "$work/c.json"); f=$(median "$work/f.json")
+f_cmd="unshare --map-root-user --map-auto --pid --fork --mount-proc --net true"
+o=$work/out
+bench "rctr" "$o/r.json" "$r_cmd"
+bench "podman" "$o/p.json" "$p_cmd"
+bench "runc" "$o/c.json" "$c_cmd"
+bench "floor" "$o/f.json" "$f_cmd"
+r=$(median "$o/r.json"); p=$(median "$o/p.json"); c=$(median "$o/c.json"); f=$(median "$o/f.json")
 r_rss=$(rss "$r_cmd"); p_rss=$(rss "$p_cmd"); c_rss=$(rss "$c_cmd")
 
 printf '%-44s %10s %10s\n' "run --rm busybox true (median)" "time" "peak RSS"

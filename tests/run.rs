@@ -559,3 +559,73 @@ fn debian_runs() {
     assert_eq!(lines[1], "root");
     assert!(lines[2].starts_with("apt "), "{out}");
 }
+
+#[test]
+fn host_network_fds_and_runtime_binary() {
+    require_lab!();
+    let sb = sandbox();
+    // --network host: the host's interfaces, /sys read-only from the host.
+    let out = run(
+        &sb,
+        &[
+            "--network",
+            "host",
+            "busybox",
+            "sh",
+            "-c",
+            "ls /sys/class/net | grep -c .; mount | grep ' /sys '",
+        ],
+    );
+    assert!(
+        out.lines().next().unwrap().parse::<u32>().unwrap() > 1,
+        "{out}"
+    );
+    assert!(out.contains("(ro,"), "{out}");
+    // Nothing of rctr's leaks into the container (CVE-2024-21626): only stdio, plus the fd
+    // `ls` opens itself.
+    assert_eq!(
+        run(&sb, &["busybox", "ls", "/proc/self/fd"]),
+        "0\n1\n2\n3\n"
+    );
+    // The --init reaper (rctr) is PID 1 but its /proc/1/exe is out of reach (CVE-2019-5736).
+    let out = sb.rctr(&[
+        "run",
+        "--rm",
+        "--init",
+        "busybox",
+        "sh",
+        "-c",
+        "readlink /proc/1/exe || echo denied",
+    ]);
+    assert_eq!(stdout(&out).trim(), "denied", "{}", describe(&out));
+    // A binary the user owns (so the container's root could write it) runs the helper from a
+    // sealed memfd copy instead.
+    let own = sb.home().join("rctr-own");
+    std::fs::copy(rctr_bin(), &own).unwrap();
+    std::os::unix::fs::chown(&own, Some(user().uid), Some(user().gid)).unwrap();
+    let mut cmd = sb.sh_cmd(&format!("{} run --rm busybox sleep 3", own.display()));
+    let mut child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let helper_exe = loop {
+        let found = sb.leftover_pids().into_iter().find_map(|p| {
+            let cmdline = std::fs::read(format!("/proc/{p}/cmdline")).ok()?;
+            cmdline
+                .windows(6)
+                .any(|w| w == b"__init")
+                .then(|| std::fs::read_link(format!("/proc/{p}/exe")).ok())
+                .flatten()
+        });
+        if let Some(e) = found {
+            break e;
+        }
+        assert!(std::time::Instant::now() < deadline, "no helper found");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(
+        helper_exe
+            .to_string_lossy()
+            .starts_with("/memfd:rctr-runtime"),
+        "{helper_exe:?}"
+    );
+    assert!(child.wait().unwrap().success());
+}

@@ -147,7 +147,7 @@ fn helper(a: Args) -> anyhow::Result<u8> {
     let (alive_r, alive_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
     // SAFETY: single-threaded process (fresh exec, no threads started).
     match unsafe { libc::fork() } {
-        -1 => return Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
+        -1 => Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
         0 => {
             drop(alive_w);
             let cache = annotations.get(ANN_SECCOMP_CACHE).map(PathBuf::from);

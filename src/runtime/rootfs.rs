@@ -83,7 +83,7 @@ fn mount_fuse(prog: &Path, layers: &Layers, target: &Path) -> anyhow::Result<std
     let start = Instant::now();
     loop {
         if let Ok(st) = rustix::fs::statfs(target) {
-            if st.f_type as i64 == FUSE_SUPER_MAGIC {
+            if st.f_type == FUSE_SUPER_MAGIC {
                 return Ok(child);
             }
         }

@@ -470,11 +470,11 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut started = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {
         Ok(s) => s,
         Err(fail) => {
-            let _ = remove_with_anonymous_volumes(ctx, &container);
+            let _ = container.remove_with_volumes(ctx);
             return Err(ExitError::new(fail.exit_code(), format!("rctr: {fail}")).into());
         }
     };
-    let (io, _raw) = match started.pty.take() {
+    let (io, raw) = match started.pty.take() {
         Some(master) => {
             let input = if f.interactive {
                 Some(master.try_clone()?)
@@ -509,23 +509,7 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         ),
     };
     let code = crate::monitor::supervise(ctx, &mut container, started, io, &mut || {});
-    drop(_raw);
-    // The monitor loop removed the container (--rm); its anonymous volumes go too.
-    for m in container.rec.mounts.iter().filter(|m| m.kind == "volume") {
-        if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
-            crate::volume::remove(ctx, &m.name, false)?;
-        }
-    }
+    drop(raw); // the caller's terminal back to normal before we return
+               // The monitor loop removed the container (--rm) and its anonymous volumes.
     Ok(ExitCode::from(code?))
-}
-
-/// `--rm`: the container and the anonymous volumes it created.
-pub fn remove_with_anonymous_volumes(ctx: &Context, c: &Container) -> anyhow::Result<()> {
-    c.remove(ctx)?;
-    for m in c.rec.mounts.iter().filter(|m| m.kind == "volume") {
-        if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
-            crate::volume::remove(ctx, &m.name, false)?;
-        }
-    }
-    Ok(())
 }

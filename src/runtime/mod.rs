@@ -183,8 +183,10 @@ impl Started {
 }
 
 /// Start the bundle in `bundle_dir` (its `config.json`) in a user namespace mapped with
-/// `mapping` (the mapping the image's layers were unpacked with). Returns once the command
-/// has been exec'd — or the reason it could not be, with podman's exit code.
+/// `mapping`: the store's (the one the image's layers were unpacked with), or the container's
+/// own for `--userns=keep-id` (recorded as `ContainerRecord::idmapping`; the spec's
+/// `linux.uidMappings` show the same). Returns once the command has been exec'd — or the
+/// reason it could not be, with podman's exit code.
 pub fn start(
     bundle_dir: &Path,
     mapping: &IdMapping,

@@ -44,12 +44,23 @@ complete -c rctr -n "__fish_rctr_needs_command" -f -a "logout" -d 'Log out of a 
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "save" -d 'Save images to an archive'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "load" -d 'Load images from an archive'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "ps" -d 'List containers'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "run" -d 'Run a command in a new container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "volume" -d 'Manage volumes'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "logs" -d 'Fetch the logs of one or more containers'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "stop" -d 'Stop one or more containers'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "kill" -d 'Kill one or more running containers with a specific signal'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "rm" -d 'Remove one or more containers'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "wait" -d 'Block on one or more containers'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "rename" -d 'Rename an existing container'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "port" -d 'List port mappings or a specific mapping for the container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "exec" -d 'Run a process in a running container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "start" -d 'Start one or more containers'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "restart" -d 'Restart one or more containers'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "create" -d 'Create but do not start a container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "container" -d 'Manage containers'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "system" -d 'Manage rctr\'s storage and state'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "top" -d 'Display the running processes of a container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "attach" -d 'Attach to a running container (its output and signals)'
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template (e.g. \'{{.Host.Kernel}}\')' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -124,6 +135,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l root -d 'Path to t
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s s -l size -d 'Display the total file size (accepted; sizes are always shown)'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s V -l version -d 'Print version'
@@ -310,6 +322,122 @@ complete -c rctr -n "__fish_rctr_using_subcommand ps" -l ns -d 'Display namespac
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l sync -d 'Sync container state (accepted: rctr\'s state is always checked)'
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l sig-proxy -d 'Forward signals to the container (always on)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l name -d 'Assign a name to the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
+always\t'Always pull (a no-op download when nothing changed)'
+never\t'Never pull: fail when the image is not in the store'
+newer\t'Pull when the registry has a different manifest than the stored one (checks the registry; like `always` but quiet when nothing changed)'"
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l os -d 'Use OS instead of linux' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l variant -d 'Use VARIANT (e.g. v8 for arm64)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l tls-verify -d 'Require HTTPS and verify certificates (default: registries.conf decides)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l authfile -d 'Path of the authentication file (default: $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only -d 'Make the root filesystem read-only'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "create" -d 'Create a new volume'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "ls" -d 'List volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "rm" -d 'Remove one or more volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "inspect" -d 'Display detailed information on one or more volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "prune" -d 'Remove all volumes no container uses'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver (only "local")' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Succeed when the volume already exists'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Go template or json' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the volume names'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the header'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers using them first'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Go template or json' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect all volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l since -d 'Show logs since TIMESTAMP (RFC 3339, date, Unix time, or a duration like 10m)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l until -d 'Show logs until TIMESTAMP' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l tail -d 'Output the specified number of lines at the end of the logs (-1: all)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s n -l names -d 'Output the container name (or ID) before each line'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s t -l timestamps -d 'Output the timestamps of the log entries'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l color -d 'Output the log in color (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s t -l time -d 'Seconds to wait for stop before killing the container (default: its StopTimeout, 10)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
@@ -341,7 +469,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand rm" -s a -l all -d 'Remove all
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s l -l latest -d 'Act on the latest container created'
-complete -c rctr -n "__fish_rctr_using_subcommand rm" -s v -l volumes -d 'Remove anonymous volumes associated with the container (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand rm" -s v -l volumes -d 'Remove the anonymous volumes associated with the container'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l depend -d 'Remove the containers depending on it (accepted; rctr has no dependencies)'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s V -l version -d 'Print version'
@@ -369,3 +497,451 @@ complete -c rctr -n "__fish_rctr_using_subcommand port" -s a -l all -d 'Display 
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s e -l env -d 'Set environment variables (`KEY=VALUE`, or `KEY` to pass rctr\'s own value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l env-file -d 'Read environment variables from a file (`KEY=VALUE` lines, # comments)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s u -l user -d 'Run as user[:group] (names from the container\'s /etc/passwd and /etc/group)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l detach-keys -d 'Key sequence for detaching (accepted)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l preserve-fds -d 'Pass N additional file descriptors (accepted only as 0)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s d -l detach -d 'Run the command in the background and print nothing'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l privileged -d 'Give extended privileges to the command (all capabilities, no seccomp)'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l filter -d 'Filter the containers (with --all): id, name, status, ancestor, label, …' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l detach-keys -d 'Key sequence for detaching (accepted)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l sig-proxy -d 'Forward signals to the process (accepted: always on when attached)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l all -d 'Start all containers that are not running'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand start" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -s t -l time -d 'Seconds to wait for stop before killing the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -s a -l all -d 'Restart all containers'
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l running -d 'Restart only running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l name -d 'Assign a name to the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
+always\t'Always pull (a no-op download when nothing changed)'
+never\t'Never pull: fail when the image is not in the store'
+newer\t'Pull when the registry has a different manifest than the stored one (checks the registry; like `always` but quiet when nothing changed)'"
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l os -d 'Use OS instead of linux' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l variant -d 'Use VARIANT (e.g. v8 for arm64)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l tls-verify -d 'Require HTTPS and verify certificates (default: registries.conf decides)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l authfile -d 'Path of the authentication file (default: $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only -d 'Make the root filesystem read-only'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "ls" -d 'List containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "list" -d 'List containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "run" -d 'Run a command in a new container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "create" -d 'Create but do not start a container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "start" -d 'Start one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "stop" -d 'Stop one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "restart" -d 'Restart one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "kill" -d 'Kill one or more running containers with a specific signal'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "rm" -d 'Remove one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "inspect" -d 'Display the configuration of containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "logs" -d 'Fetch the logs of one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "exec" -d 'Run a process in a running container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "wait" -d 'Block on one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "port" -d 'List port mappings or a specific mapping for the container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "rename" -d 'Rename an existing container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "top" -d 'Display the running processes of a container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "attach" -d 'Attach to a running container (its output and signals)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "prune" -d 'Remove all stopped containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Print the n last created containers (all states)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output based on conditions given (id, name, status, ancestor, label, exited, before, since, until)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print containers to JSON or using a Go template' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort output by: command, created, id, image, names, runningfor, status' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all the containers, default is only running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the container IDs'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate the output'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print headers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l external -d 'Show containers in storage not controlled by rctr (accepted; rctr has none)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s s -l size -d 'Display the total file sizes (accepted; not computed)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s p -l pod -d 'Display info about pods (accepted; rctr has no pods)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l ns -d 'Display namespace information (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l sync -d 'Sync container state (accepted: rctr\'s state is always checked)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s n -l last -d 'Print the n last created containers (all states)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output based on conditions given (id, name, status, ancestor, label, exited, before, since, until)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print containers to JSON or using a Go template' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l sort -d 'Sort output by: command, created, id, image, names, runningfor, status' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all the containers, default is only running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the container IDs'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate the output'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l noheading -d 'Do not print headers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l external -d 'Show containers in storage not controlled by rctr (accepted; rctr has none)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s s -l size -d 'Display the total file sizes (accepted; not computed)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s p -l pod -d 'Display info about pods (accepted; rctr has no pods)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l ns -d 'Display namespace information (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l sync -d 'Sync container state (accepted: rctr\'s state is always checked)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l sig-proxy -d 'Forward signals to the container (always on)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Assign a name to the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
+always\t'Always pull (a no-op download when nothing changed)'
+never\t'Never pull: fail when the image is not in the store'
+newer\t'Pull when the registry has a different manifest than the stored one (checks the registry; like `always` but quiet when nothing changed)'"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l os -d 'Use OS instead of linux' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l variant -d 'Use VARIANT (e.g. v8 for arm64)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l tls-verify -d 'Require HTTPS and verify certificates (default: registries.conf decides)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l authfile -d 'Path of the authentication file (default: $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run in the background and print the container ID'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only -d 'Make the root filesystem read-only'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
+always\t'Always pull (a no-op download when nothing changed)'
+never\t'Never pull: fail when the image is not in the store'
+newer\t'Pull when the registry has a different manifest than the stored one (checks the registry; like `always` but quiet when nothing changed)'"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l os -d 'Use OS instead of linux' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l variant -d 'Use VARIANT (e.g. v8 for arm64)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l tls-verify -d 'Require HTTPS and verify certificates (default: registries.conf decides)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l authfile -d 'Path of the authentication file (default: $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only -d 'Make the root filesystem read-only'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l filter -d 'Filter the containers (with --all): id, name, status, ancestor, label, …' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence for detaching (accepted)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l sig-proxy -d 'Forward signals to the process (accepted: always on when attached)' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l all -d 'Start all containers that are not running'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for stop before killing the container (default: its StopTimeout, 10)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Ignore errors when a specified container is missing'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for stop before killing the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l running -d 'Restart only running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send to the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'Seconds to wait for stop before killing the container (with --force)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the anonymous volumes associated with the container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l depend -d 'Remove the containers depending on it (accepted; rctr has no dependencies)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Display the total file size (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l since -d 'Show logs since TIMESTAMP (RFC 3339, date, Unix time, or a duration like 10m)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Show logs until TIMESTAMP' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Output the specified number of lines at the end of the logs (-1: all)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l names -d 'Output the container name (or ID) before each line'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Output the timestamps of the log entries'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l color -d 'Output the log in color (accepted)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set environment variables (`KEY=VALUE`, or `KEY` to pass rctr\'s own value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l env-file -d 'Read environment variables from a file (`KEY=VALUE` lines, # comments)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s u -l user -d 'Run as user[:group] (names from the container\'s /etc/passwd and /etc/group)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l detach-keys -d 'Key sequence for detaching (accepted)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass N additional file descriptors (accepted only as 0)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Run the command in the background and print nothing'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep STDIN open'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l privileged -d 'Give extended privileges to the command (all capabilities, no seccomp)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l condition -d 'Condition to wait on (accepted: stopped, exited; rctr waits for the container to stop)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Time interval to wait before polling (accepted: rctr does not poll)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l ignore -d 'Ignore errors when a specified container is missing'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'Display port information for all containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence for detaching (accepted; with --sig-proxy=false Ctrl-C detaches)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Forward received signals to the container' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only prune containers matching the filters (label, until, …)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -f -a "prune" -d 'Remove unused data: stopped containers, dangling (with -a: unused) images, volumes'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -f -a "reset" -d 'Remove every container, image, volume and all state rctr stored'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Only prune objects matching the filters (accepted for containers)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not only dangling ones'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Prune volumes not used by any container too'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand top" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand top" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l detach-keys -d 'Key sequence for detaching (accepted; with --sig-proxy=false Ctrl-C detaches)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l sig-proxy -d 'Forward received signals to the container' -r -f -a "true\t''
+false\t''"
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -s V -l version -d 'Print version'

@@ -210,6 +210,15 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     // Nothing we start may inherit it: `run -d` reads until it closes.
     // SAFETY: fcntl on our own fd.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    // We outlive the command that started us: keep none of its other descriptors (a pipe
+    // it forgot to mark close-on-exec would stay open for the container's lifetime).
+    // SAFETY: close_range on fds this fresh process does not use (all but stdio and `fd`).
+    unsafe {
+        if fd > 3 {
+            libc::syscall(libc::SYS_close_range, 3u32, (fd - 1) as u32, 0u32);
+        }
+        libc::syscall(libc::SYS_close_range, (fd + 1) as u32, u32::MAX, 0u32);
+    }
     // Second fork: the session leader exits, so the monitor can never reacquire a
     // controlling terminal, and it is reparented away from `run -d` (no zombie there).
     // SAFETY: single-threaded here (a fresh re-exec dispatched before anything else).

@@ -487,6 +487,24 @@ pub fn find_executable(arg0: &str, env: &[String]) -> Result<CString, StartFailu
     }
 }
 
+/// Give the container's command the signal state a fresh process expects. Ignored
+/// dispositions and the blocked mask survive execve (signal(7)); the Rust runtime ignores
+/// SIGPIPE at start-up and rctr's helpers block signals they read via signalfd, so without
+/// this `yes | head` in a container never ends and SIGTERM/SIGINT could be masked.
+fn reset_signals() {
+    // SAFETY: plain signal(2)/sigprocmask(2) calls in a single-threaded process about to exec.
+    unsafe {
+        for sig in 1..libc::SIGRTMIN() {
+            if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+    }
+}
+
 /// Replace this process with the container's command. Returns only on failure.
 pub fn exec(process: &Process) -> StartFailure {
     let args = process.args().clone().unwrap_or_default();
@@ -512,6 +530,7 @@ pub fn exec(process: &Process) -> StartFailure {
     argv.push(std::ptr::null());
     let mut envp: Vec<*const libc::c_char> = cenv.iter().map(|c| c.as_ptr()).collect();
     envp.push(std::ptr::null());
+    reset_signals();
     // SAFETY: NULL-terminated arrays of valid C strings that outlive the call.
     unsafe { libc::execve(prog.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
     let e = errno();

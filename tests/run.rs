@@ -382,15 +382,34 @@ fn image_config_and_flags() {
             "web1",
             "-h",
             "box",
+            "--add-host",
+            "cache:10.0.0.9",
             "busybox",
             "cat",
             "/etc/hosts",
         ],
     );
     assert!(
-        hosts.contains("127.0.0.1") && hosts.contains("box web1"),
+        hosts.contains("127.0.0.1\tbox web1") && hosts.contains("10.0.0.9\tcache"),
         "{hosts}"
     );
+    let resolv = run(
+        &sb,
+        &[
+            "--dns",
+            "9.9.9.9",
+            "--dns-search",
+            "x.org",
+            "busybox",
+            "cat",
+            "/etc/resolv.conf",
+        ],
+    );
+    assert_eq!(resolv, "search x.org\nnameserver 9.9.9.9\n");
+    // Resource limits: accepted with a warning where cgroups are not delegated (this host).
+    let out = sb.rctr(&["run", "--rm", "--memory", "64m", "busybox", "true"]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("ignored"), "{}", describe(&out));
     // What runs is one OCI spec in the container's bundle, readable by the user.
     let id = sb.rctr_ok(&["run", "-d", "busybox", "sleep", "60"]);
     let spec_path = sb

@@ -10,7 +10,8 @@ use crate::error::ExitError;
 use crate::image::PullPolicy;
 use crate::monitor::Io;
 use crate::runtime::bundle::{self, BundleInput};
-use crate::runtime::specgen::{self, Network, Settings};
+use crate::runtime::settings::{self, Network, Settings};
+use crate::runtime::specgen;
 use crate::storage::Store;
 use crate::volume::mounts::{self, Request};
 use anyhow::Context as _;
@@ -106,6 +107,36 @@ pub struct ContainerFlags {
     /// Suppress pull progress
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Add a line to /etc/hosts (HOST:IP)
+    #[arg(long = "add-host", value_name = "HOST:IP")]
+    pub add_host: Vec<String>,
+    /// Nameserver for /etc/resolv.conf (replaces the host's)
+    #[arg(long, value_name = "IP")]
+    pub dns: Vec<String>,
+    /// Search domain for /etc/resolv.conf
+    #[arg(long = "dns-search", value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
+    /// Add an annotation to the container's OCI spec (KEY=VALUE)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
+    /// Write the container ID to FILE
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Option<PathBuf>,
+    /// Memory limit (accepted; not enforced without a delegated cgroup, with a warning)
+    #[arg(short = 'm', long, value_name = "BYTES")]
+    pub memory: Option<String>,
+    /// Memory+swap limit (see --memory)
+    #[arg(long, value_name = "BYTES")]
+    pub memory_swap: Option<String>,
+    /// CPU limit (see --memory)
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<String>,
+    /// CPU shares (see --memory)
+    #[arg(short = 'c', long, value_name = "N")]
+    pub cpu_shares: Option<String>,
+    /// Process limit (see --memory)
+    #[arg(long, value_name = "N")]
+    pub pids_limit: Option<String>,
     /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
     #[arg(long, hide = true)]
     pub log_driver: Option<String>,
@@ -228,7 +259,7 @@ pub fn settings(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<(Settings, 
         }
     }
     for u in &f.ulimit {
-        s.ulimits.push(specgen::parse_ulimit(u)?);
+        s.ulimits.push(settings::parse_ulimit(u)?);
     }
     crate::runtime::caps::resolve(s.privileged, &s.cap_add, &s.cap_drop)?; // unknown capability names fail here, before anything exists
     if let Some(u) = f.userns.as_deref() {
@@ -247,11 +278,48 @@ pub fn settings(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<(Settings, 
     for t in &f.tmpfs {
         reqs.push(mounts::parse_tmpfs(t)?);
     }
+    for h in &f.add_host {
+        s.extra_hosts
+            .push(settings::split_pair(h, ':', "--add-host (HOST:IP)")?);
+    }
+    s.dns_servers = f.dns.clone();
+    s.dns_search = f.dns_search.clone();
+    for a in &f.annotation {
+        s.annotations
+            .push(settings::split_pair(a, '=', "--annotation (KEY=VALUE)")?);
+    }
+    let limits = [
+        &f.memory,
+        &f.memory_swap,
+        &f.cpus,
+        &f.cpu_shares,
+        &f.pids_limit,
+    ];
+    if limits.iter().any(|l| l.is_some()) {
+        // podman on a cgroup v1/hybrid rootless host: a warning, not a failure.
+        let cg = crate::probe::cgroups::detect(ctx.uid);
+        let why = if cg.limits_available {
+            "rctr does not apply cgroup limits yet".to_string()
+        } else {
+            cg.note
+        };
+        eprintln!(
+            "Warning: resource limits (--memory, --cpus, --pids-limit, …) are ignored: {why}"
+        );
+    }
+    s.cgroupns = cgroup2_host();
     if f.tty {
         s.console_size =
             crate::runtime::pty::winsize(0).or_else(|| crate::runtime::pty::winsize(1));
     }
     Ok((s, reqs))
+}
+
+/// A pure cgroup v2 host: containers get their own cgroup namespace (podman's default there).
+/// Hybrid and v1 hosts (this one) keep the host's, as podman does rootless.
+fn cgroup2_host() -> bool {
+    const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
+    rustix::fs::statfs("/sys/fs/cgroup").is_ok_and(|s| s.f_type == CGROUP2_SUPER_MAGIC)
 }
 
 /// A created container, ready to start.
@@ -355,6 +423,9 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         idmapping: (&mapping != store.mapping()).then(|| mapping.clone()),
         ..Default::default()
     };
+    if let Some(p) = f.cidfile.as_ref().filter(|p| p.exists()) {
+        anyhow::bail!("container id file {} exists: remove it first", p.display());
+    }
     let container = Container::create(ctx, c_opts)?;
     s.id = container.id().to_string();
     s.name = container.name().to_string();
@@ -369,7 +440,14 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         fuse_maps,
         durable: !f.rm,
     };
-    if let Err(e) = bundle::write(container.dir(), &container.bundle_dir(), &input) {
+    let written = bundle::write(container.dir(), &container.bundle_dir(), &input).and_then(|_| {
+        match &f.cidfile {
+            Some(p) => std::fs::write(p, container.id())
+                .with_context(|| format!("writing --cidfile {}", p.display())),
+            None => Ok(()),
+        }
+    });
+    if let Err(e) = written {
         let _ = container.remove(ctx);
         return Err(e);
     }

@@ -1,7 +1,8 @@
 //! Writing a container's bundle: the per-container files podman bind-mounts (`/etc/hosts`,
 //! `/etc/hostname`, `/etc/resolv.conf`, `/run/.containerenv`), the overlay's upper/work
 //! directories, and `config.json` from [`specgen`](super::specgen).
-use super::specgen::{self, BundleFiles, Network, Settings};
+use super::settings::{Network, Settings};
+use super::specgen::{self, BundleFiles};
 use super::Layers;
 use crate::idmap::IdMapping;
 use anyhow::Context as _;
@@ -26,7 +27,12 @@ pub struct BundleInput<'a> {
 
 /// `/etc/hosts` for the container: podman's (the host's file as the base, localhost if it
 /// lacks one, and the container's own name on 127.0.0.1 so it resolves without a network).
-pub fn hosts_file(hostname: &str, name: &str, host_hosts: &str) -> String {
+pub fn hosts_file(
+    hostname: &str,
+    name: &str,
+    host_hosts: &str,
+    extra: &[(String, String)],
+) -> String {
     let mut s = String::new();
     let has_localhost = host_hosts.lines().any(|l| {
         let mut f = l.split_whitespace();
@@ -42,25 +48,42 @@ pub fn hosts_file(hostname: &str, name: &str, host_hosts: &str) -> String {
     if !s.is_empty() && !s.ends_with('\n') {
         s.push('\n');
     }
+    for (host, ip) in extra {
+        s.push_str(&format!("{ip}\t{host}\n"));
+    }
     s.push_str(&format!("127.0.0.1\t{hostname} {name}\n"));
     s
 }
 
 /// `/etc/resolv.conf`: the host's, minus loopback nameservers when the container has its own
-/// network namespace (they would point at the container itself).
-pub fn resolv_conf(network: Network, host: &str) -> String {
-    if network == Network::Host {
-        return host.to_string();
-    }
-    host.lines()
+/// network namespace (they would point at the container itself); `--dns`/`--dns-search`
+/// replace the nameservers/search domains.
+pub fn resolv_conf(network: Network, host: &str, dns: &[String], search: &[String]) -> String {
+    let mut out: String = host
+        .lines()
         .filter(|l| {
             let mut f = l.split_whitespace();
-            !(f.next() == Some("nameserver")
-                && f.next()
-                    .is_some_and(|a| a.starts_with("127.") || a == "::1"))
+            match f.next() {
+                Some("nameserver") if !dns.is_empty() => false,
+                Some("search") | Some("domain") if !search.is_empty() => false,
+                Some("nameserver") => {
+                    network == Network::Host
+                        || !f
+                            .next()
+                            .is_some_and(|a| a.starts_with("127.") || a == "::1")
+                }
+                _ => true,
+            }
         })
         .map(|l| format!("{l}\n"))
-        .collect()
+        .collect();
+    if !search.is_empty() {
+        out.insert_str(0, &format!("search {}\n", search.join(" ")));
+    }
+    for d in dns {
+        out.push_str(&format!("nameserver {d}\n"));
+    }
+    out
 }
 
 /// Create the bundle under `dir` (the container's directory; the spec goes to
@@ -101,12 +124,17 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
     for (p, text) in [
         (
             &files.hosts,
-            hosts_file(&hostname, &s.name, &read("/etc/hosts")),
+            hosts_file(&hostname, &s.name, &read("/etc/hosts"), &s.extra_hosts),
         ),
         (&files.hostname, format!("{hostname}\n")),
         (
             &files.resolv_conf,
-            resolv_conf(network, &read("/etc/resolv.conf")),
+            resolv_conf(
+                network,
+                &read("/etc/resolv.conf"),
+                &s.dns_servers,
+                &s.dns_search,
+            ),
         ),
         (&files.containerenv, containerenv),
     ] {
@@ -153,18 +181,29 @@ mod tests {
     fn resolv_conf_drops_loopback_for_private_networks() {
         let host = "search lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\nnameserver ::1\n";
         assert_eq!(
-            resolv_conf(Network::Private, host),
+            resolv_conf(Network::Private, host, &[], &[]),
             "search lan\nnameserver 10.0.0.1\n"
         );
-        assert_eq!(resolv_conf(Network::Host, host), host);
+        assert_eq!(resolv_conf(Network::Host, host, &[], &[]), host);
+        let d = resolv_conf(
+            Network::Private,
+            host,
+            &["9.9.9.9".into()],
+            &["x.org".into()],
+        );
+        assert_eq!(d, "search x.org\nnameserver 9.9.9.9\n");
     }
 
     #[test]
     fn hosts_has_localhost_and_the_container() {
-        let h = hosts_file("abc", "web", "");
+        let h = hosts_file("abc", "web", "", &[]);
         assert!(h.starts_with("127.0.0.1\tlocalhost"));
         assert!(h.ends_with("127.0.0.1\tabc web\n"));
-        let h = hosts_file("abc", "web", "127.0.0.1 localhost\n10.0.0.5 db\n");
-        assert_eq!(h, "127.0.0.1 localhost\n10.0.0.5 db\n127.0.0.1\tabc web\n");
+        let extra = [("cache".to_string(), "10.0.0.9".to_string())];
+        let h = hosts_file("abc", "web", "127.0.0.1 localhost\n10.0.0.5 db\n", &extra);
+        assert_eq!(
+            h,
+            "127.0.0.1 localhost\n10.0.0.5 db\n10.0.0.9\tcache\n127.0.0.1\tabc web\n"
+        );
     }
 }

@@ -27,6 +27,7 @@ pub mod process;
 pub mod pty;
 pub mod rootfs;
 pub mod seccomp;
+pub mod settings;
 pub mod specgen;
 
 pub use init::main as init_main;

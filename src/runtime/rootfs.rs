@@ -170,6 +170,15 @@ fn mount_one(root: &OwnedFd, m: &oci_spec::runtime::Mount, copy_up: bool) -> any
             0,
             libc::MS_SLAVE,
         )?,
+        // cgroup2 in a user namespace needs cgroup-namespace support the host may lack:
+        // show the host's hierarchy read-only rather than fail.
+        Err(_) if typ == "cgroup2" => mount::bind_tree(
+            Path::new("/sys/fs/cgroup"),
+            true,
+            mount::ATTR_RDONLY | opts.set,
+            0,
+            libc::MS_SLAVE,
+        )?,
         Err(_) if typ == "mqueue" => {
             mount::bind_tree(Path::new("/dev/mqueue"), false, opts.set, 0, 0)?
         }

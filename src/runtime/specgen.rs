@@ -2,8 +2,9 @@
 //! with podman's defaults (capabilities, seccomp, masked and read-only paths, mounts,
 //! namespaces). The result is written to the container's bundle as `config.json`, so what
 //! will run can be read before it runs; the executing half of `runtime` reads only that.
+use super::settings::{Network, Settings};
 use super::{caps, seccomp, Layers, ANN_COPY_UP, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER};
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use oci_spec::image::Config as ImageConfig;
 use oci_spec::runtime::{
     Capability, LinuxCapabilities, LinuxIdMapping, LinuxNamespace, LinuxNamespaceType, Mount,
@@ -39,87 +40,6 @@ pub const READONLY_PATHS: [&str; 6] = [
 ];
 
 const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/// The container's network namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Network {
-    /// A private namespace with only `lo` (podman's `none`; also rctr's default until
-    /// user-mode networking lands).
-    Private,
-    /// The host's namespace (`--network host`).
-    Host,
-}
-
-/// A mount requested by the user (`-v`, `--mount`, `--tmpfs`, named volumes), validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserMount {
-    pub destination: String,
-    /// "bind" or "tmpfs".
-    pub typ: String,
-    pub source: String,
-    pub options: Vec<String>,
-    /// Initialise the (empty) source from the image's content at `destination` first.
-    pub copy_up: bool,
-}
-
-/// Everything decided from the command line, validated, before any I/O.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    pub id: String,
-    pub name: String,
-    pub image_name: String,
-    pub image_id: String,
-    pub hostname: Option<String>,
-    /// Arguments after the image name.
-    pub command: Vec<String>,
-    /// `--entrypoint`: `Some(vec![])` clears the image's entrypoint.
-    pub entrypoint: Option<Vec<String>>,
-    /// `-e`/`--env-file`, in order, already resolved (`-e VAR` → host value).
-    pub env: Vec<String>,
-    pub workdir: Option<String>,
-    pub user: Option<String>,
-    pub tty: bool,
-    pub console_size: Option<(u16, u16)>,
-    pub read_only: bool,
-    pub read_only_tmpfs: bool,
-    pub network: Option<Network>,
-    pub cap_add: Vec<String>,
-    pub cap_drop: Vec<String>,
-    pub privileged: bool,
-    pub no_new_privileges: bool,
-    pub seccomp_unconfined: bool,
-    /// `--ulimit`: (type, soft, hard).
-    pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
-    pub mounts: Vec<UserMount>,
-    pub init: bool,
-    /// Where the runtime may cache compiled seccomp programs (the store's cache dir).
-    pub seccomp_cache: Option<PathBuf>,
-}
-
-/// Parse podman's `--ulimit type=soft[:hard]` (`-1`/`unlimited` for no limit).
-pub fn parse_ulimit(s: &str) -> anyhow::Result<(PosixRlimitType, u64, u64)> {
-    let (name, vals) = s
-        .split_once('=')
-        .with_context(|| format!("invalid ulimit {s:?}: expected type=soft[:hard]"))?;
-    let typ = PosixRlimitType::from_str(&format!("RLIMIT_{}", name.trim().to_ascii_uppercase()))
-        .map_err(|_| anyhow::anyhow!("invalid ulimit type {name:?}"))?;
-    let num = |v: &str| -> anyhow::Result<u64> {
-        match v.trim() {
-            "-1" | "unlimited" => Ok(u64::MAX),
-            n => n
-                .parse()
-                .with_context(|| format!("invalid ulimit value {n:?} in {s:?}")),
-        }
-    };
-    let (soft, hard) = match vals.split_once(':') {
-        Some((a, b)) => (num(a)?, num(b)?),
-        None => (num(vals)?, num(vals)?),
-    };
-    if soft > hard {
-        bail!("invalid ulimit {s:?}: the soft limit is above the hard limit");
-    }
-    Ok((typ, soft, hard))
-}
 
 fn cap_set(names: &[&str]) -> HashSet<Capability> {
     names
@@ -332,6 +252,15 @@ pub fn build(
         "shm",
         &["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
     ));
+    if s.cgroupns {
+        // The container's own cgroup (its namespace root), read-only: nothing is delegated.
+        mounts.push(mount(
+            "/sys/fs/cgroup",
+            "cgroup2",
+            "cgroup2",
+            &["nosuid", "noexec", "nodev", "ro"],
+        ));
+    }
     let user_dests: Vec<&str> = s.mounts.iter().map(|m| m.destination.as_str()).collect();
     if s.read_only && s.read_only_tmpfs {
         for d in ["/run", "/tmp", "/var/tmp"] {
@@ -387,6 +316,11 @@ pub fn build(
         ns.set_typ(t);
         namespaces.push(ns);
     }
+    if s.cgroupns {
+        let mut ns = LinuxNamespace::default();
+        ns.set_typ(LinuxNamespaceType::Cgroup);
+        namespaces.push(ns);
+    }
     if network == Network::Private {
         let mut ns = LinuxNamespace::default();
         ns.set_typ(LinuxNamespaceType::Network);
@@ -429,7 +363,7 @@ pub fn build(
         linux.set_sysctl(None);
     }
 
-    let mut ann = HashMap::new();
+    let mut ann: HashMap<String, String> = s.annotations.iter().cloned().collect();
     layers.annotate(&mut ann);
     ann.insert(ANN_USER.to_string(), user);
     if !copy_up.is_empty() {
@@ -515,15 +449,6 @@ mod tests {
     }
 
     #[test]
-    fn ulimits_parse() {
-        let (t, a, b) = parse_ulimit("nofile=1024:2048").unwrap();
-        assert_eq!((t, a, b), (PosixRlimitType::RlimitNofile, 1024, 2048));
-        assert_eq!(parse_ulimit("core=-1").unwrap().1, u64::MAX);
-        assert!(parse_ulimit("nofile=10:5").is_err());
-        assert!(parse_ulimit("bogus=1").is_err());
-    }
-
-    #[test]
     fn command_env_and_mounts() {
         let img: ImageConfig = serde_json::from_value(serde_json::json!({
             "Env": ["PATH=/bin", "A=1"], "Entrypoint": ["/ep"], "Cmd": ["x"], "User": "user"
@@ -587,6 +512,18 @@ mod tests {
             .as_ref()
             .unwrap()
             .contains(&"gid=5".to_string()));
+        // cgroup v2 hosts: a private cgroup namespace and its read-only cgroup2 mount.
+        s.cgroupns = true;
+        let spec = build(Some(&img), &s, &layers, "/r".into(), &files, &m).unwrap();
+        let ns = spec.linux().as_ref().unwrap().namespaces().clone().unwrap();
+        assert!(ns.iter().any(|n| n.typ() == LinuxNamespaceType::Cgroup));
+        let cg = spec
+            .mounts()
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|m| m.destination().to_string_lossy() == "/sys/fs/cgroup");
+        assert_eq!(cg.unwrap().typ().as_deref(), Some("cgroup2"));
         s.entrypoint = Some(vec![]);
         s.command = vec![];
         assert!(build(Some(&img), &s, &layers, "/r".into(), &files, &m)

@@ -239,6 +239,18 @@ pub fn bind_tree(
     Ok(fd)
 }
 
+/// Another detached copy of the detached mount `mnt` (same superblock, same flags).
+pub fn clone_detached(mnt: &OwnedFd) -> anyhow::Result<OwnedFd> {
+    open_tree(
+        mnt,
+        "",
+        OpenTreeFlags::OPEN_TREE_CLONE
+            | OpenTreeFlags::OPEN_TREE_CLOEXEC
+            | OpenTreeFlags::AT_EMPTY_PATH,
+    )
+    .map_err(|e| anyhow!("cloning a mount: {e}"))
+}
+
 /// Attach a detached mount `mnt` on the (already resolved, O_PATH) `target`.
 pub fn attach(mnt: &OwnedFd, target: &OwnedFd) -> std::io::Result<()> {
     move_mount(

@@ -273,8 +273,11 @@ pub fn harden(spec: &Spec) -> anyhow::Result<()> {
     if let Some(h) = spec.hostname().as_deref().filter(|h| !h.is_empty()) {
         nix::unistd::sethostname(h).context("sethostname")?;
     }
+    let mut masks = Masks::default();
     for p in linux.masked_paths().iter().flatten() {
-        mask(Path::new(p)).with_context(|| format!("masking {p}"))?;
+        masks
+            .mask(Path::new(p))
+            .with_context(|| format!("masking {p}"))?;
     }
     for p in linux.readonly_paths().iter().flatten() {
         match mount::bind_tree(Path::new(p), true, mount::ATTR_RDONLY, 0, 0) {
@@ -301,18 +304,41 @@ fn is_enoent(e: &anyhow::Error) -> bool {
     e.to_string().contains("No such file") || e.to_string().contains("ENOENT")
 }
 
-/// podman's masking: an empty read-only tmpfs over a directory, /dev/null over a file.
-fn mask(p: &Path) -> anyhow::Result<()> {
-    let md = match std::fs::symlink_metadata(p) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e.into()),
-    };
-    let mnt = if md.is_dir() {
-        mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
-    } else {
-        mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
-    };
-    mount::attach_path(&mnt, p)?;
-    Ok(())
+/// podman's masking: an empty read-only tmpfs over a directory, /dev/null over a file. One
+/// tmpfs (and one /dev/null bind) is made and then cloned for each path: a fresh superblock
+/// per path costs more than a clone.
+#[derive(Default)]
+struct Masks {
+    empty_dir: Option<OwnedFd>,
+    null: Option<OwnedFd>,
+}
+
+impl Masks {
+    fn mask(&mut self, p: &Path) -> anyhow::Result<()> {
+        let md = match std::fs::symlink_metadata(p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let slot = if md.is_dir() {
+            &mut self.empty_dir
+        } else {
+            &mut self.null
+        };
+        let mnt = match slot {
+            Some(first) => mount::clone_detached(first)?,
+            None => {
+                let m = if md.is_dir() {
+                    mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
+                } else {
+                    mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
+                };
+                let copy = mount::clone_detached(&m)?;
+                *slot = Some(m);
+                copy
+            }
+        };
+        mount::attach_path(&mnt, p)?;
+        Ok(())
+    }
 }

@@ -363,7 +363,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --add-host --dns --dns-search --annotation --cidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,6 +474,54 @@ _rctr() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-shares)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -979,7 +1027,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --add-host --dns --dns-search --annotation --cidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1142,54 @@ _rctr() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-shares)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1309,7 +1405,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --add-host --dns --dns-search --annotation --cidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1420,6 +1516,54 @@ _rctr() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-shares)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2607,7 +2751,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --add-host --dns --dns-search --annotation --cidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2722,6 +2866,54 @@ _rctr() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-shares)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

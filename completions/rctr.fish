@@ -349,6 +349,16 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l userns -d 'User namesp
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpus -d 'CPU limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
@@ -563,6 +573,16 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l userns -d 'User nam
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpus -d 'CPU limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
@@ -677,6 +697,16 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'CPU limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
@@ -725,6 +755,16 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpus -d 'CPU limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r

@@ -62,7 +62,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn clone_flags(spec: &Spec) -> libc::c_int {
+fn clone_flags(spec: &Spec) -> anyhow::Result<libc::c_int> {
     let mut flags = libc::CLONE_NEWNS; // the helper always needs its own mounts
     for ns in spec
         .linux()
@@ -70,8 +70,12 @@ fn clone_flags(spec: &Spec) -> libc::c_int {
         .and_then(|l| l.namespaces().clone())
         .unwrap_or_default()
     {
-        if ns.path().is_some() {
-            continue;
+        if let Some(p) = ns.path() {
+            anyhow::bail!(
+                "joining an existing {} namespace ({}) is not supported by rctr's runtime",
+                ns.typ(),
+                p.display()
+            );
         }
         flags |= match ns.typ() {
             LinuxNamespaceType::Pid => libc::CLONE_NEWPID,
@@ -82,7 +86,7 @@ fn clone_flags(spec: &Spec) -> libc::c_int {
             _ => 0,
         };
     }
-    flags
+    Ok(flags)
 }
 
 fn pdeathsig() {
@@ -118,7 +122,7 @@ fn helper(a: Args) -> anyhow::Result<u8> {
         .map_err(anyhow::Error::from)
         .and_then(|b| Ok(serde_json::from_slice(&b)?))
         .context("reading the bundle's config.json")?;
-    let flags = clone_flags(&spec);
+    let flags = clone_flags(&spec)?;
     crate::userns::child_enter(flags)?;
     // Set after child_enter: changing credentials clears the parent-death signal.
     pdeathsig();

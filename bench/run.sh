@@ -45,6 +45,9 @@ uhome=$(getent passwd $U | cut -d: -f6)
 work=$(mktemp -d /var/tmp/rctr-bench-run.XXXXXX)
 chmod 755 "$work"
 cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
+# A second store on tmpfs: shows what the disk (the record's fsync, unlinks) costs.
+shm=$(mktemp -d /dev/shm/rctr-bench-run.XXXXXX)
+chown $U: "$shm"
 mkdir -p "$work/data" "$work/runc-state" "$work/runc" "$work/out"
 chown $U: "$work/data" "$work/runc-state" "$work/runc" "$work/out"
 pause_file=/run/user/$uid/libpod/tmp/pause.pid
@@ -53,17 +56,19 @@ cleanup() {
   p=$(cat "$pause_file" 2>/dev/null || true)
   if [ -n "$p" ] && [ "$p" != "$pause_before" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; fi
   # The user's files (overlay work dirs, subordinate owners) go through rctr itself.
-  setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome PATH=/usr/bin:/bin \
-    XDG_RUNTIME_DIR=/run/user/$uid XDG_DATA_HOME=$work/data "$work/rctr" system reset --force >/dev/null 2>&1 || true
-  rm -rf "$work"
+  for store in "$work/data" "$shm"; do
+    setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome PATH=/usr/bin:/bin \
+      XDG_RUNTIME_DIR=/run/user/$uid "$work/rctr" --root "$store" system reset --force >/dev/null 2>&1 || true
+  done
+  rm -rf "$work" "$shm"
 }
 trap cleanup EXIT INT TERM
 
 asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
-rctr="$asuser XDG_DATA_HOME=$work/data $work/rctr"
 
 # Images in place (not timed).
-$rctr pull -q 127.0.0.1:5100/busybox >/dev/null
+$asuser "$work/rctr" --root "$work/data" pull -q 127.0.0.1:5100/busybox >/dev/null
+$asuser "$work/rctr" --root "$shm" pull -q 127.0.0.1:5100/busybox >/dev/null
 $asuser podman pull -q 127.0.0.1:5100/busybox >/dev/null 2>&1
 # The runc bundle: the same busybox rootfs, owned by the user, `runc spec --rootless`, the
 # command `true`, no terminal, plus a network namespace (as rctr and podman have).
@@ -92,20 +97,23 @@ echo "binary: $BIN"
 echo
 
 r_cmd="$work/rctr --root $work/data run --rm --network none busybox true"
+t_cmd="$work/rctr --root $shm run --rm --network none busybox true"
 p_cmd="podman run --rm --network none 127.0.0.1:5100/busybox true"
 c_cmd="runc --root $work/runc-state run --bundle $work/runc bench"
 # The kernel's floor: a full newuidmap mapping, PID namespace and /proc, nothing else.
 f_cmd="unshare --map-root-user --map-auto --pid --fork --mount-proc --net true"
 o=$work/out
 bench "rctr" "$o/r.json" "$r_cmd"
+bench "rctr-tmpfs" "$o/t.json" "$t_cmd"
 bench "podman" "$o/p.json" "$p_cmd"
 bench "runc" "$o/c.json" "$c_cmd"
 bench "floor" "$o/f.json" "$f_cmd"
-r=$(median "$o/r.json"); p=$(median "$o/p.json"); c=$(median "$o/c.json"); f=$(median "$o/f.json")
+r=$(median "$o/r.json"); t=$(median "$o/t.json"); p=$(median "$o/p.json"); c=$(median "$o/c.json"); f=$(median "$o/f.json")
 r_rss=$(rss "$r_cmd"); p_rss=$(rss "$p_cmd"); c_rss=$(rss "$c_cmd")
 
 printf '%-44s %10s %10s\n' "run --rm busybox true (median)" "time" "peak RSS"
 printf '%-44s %10s %10s\n' "rctr" "$(ms "$r")" "$(mib "$r_rss")"
+printf '%-44s %10s\n' "rctr, store on tmpfs" "$(ms "$t")"
 printf '%-44s %10s %10s\n' "podman $(podman --version | awk '{print $3}')" "$(ms "$p")" "$(mib "$p_rss")"
 printf '%-44s %10s %10s\n' "runc run (runc spec --rootless + netns)" "$(ms "$c")" "$(mib "$c_rss")"
 printf '%-44s %10s\n' "floor: unshare --map-auto -pf --mount-proc --net" "$(ms "$f")"

@@ -175,7 +175,7 @@ fn helper(a: Args) -> anyhow::Result<u8> {
             // From now on only PID 1 holds the channel, and its close-on-exec tells the
             // caller the command was exec'd.
             drop(a.chan);
-            let code = wait_for(pid);
+            let code = process::wait_for(pid);
             drop(alive_w);
             cleanup(&root, fuse, layers.as_ref().filter(|_| a.remove_rootfs));
             Ok(code)
@@ -205,28 +205,6 @@ fn loopback_up() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Wait for `pid`; its status as an exit code (128+N for signal N).
-fn wait_for(pid: libc::pid_t) -> u8 {
-    let mut st = 0;
-    loop {
-        // SAFETY: waitpid with a valid status pointer.
-        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
-        if r == pid {
-            break;
-        }
-        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            return crate::error::EXIT_ENGINE;
-        }
-    }
-    if libc::WIFEXITED(st) {
-        libc::WEXITSTATUS(st) as u8
-    } else if libc::WIFSIGNALED(st) {
-        (128 + libc::WTERMSIG(st)) as u8
-    } else {
-        crate::error::EXIT_ENGINE
-    }
 }
 
 fn cleanup(root: &Path, fuse: Option<std::process::Child>, remove: Option<&Layers>) {
@@ -440,11 +418,7 @@ fn reaper(
                     break;
                 }
                 if r == child {
-                    return if libc::WIFEXITED(st) {
-                        libc::WEXITSTATUS(st) as u8
-                    } else {
-                        (128 + libc::WTERMSIG(st)) as u8
-                    };
+                    return process::status_code(st);
                 }
             }
         } else {

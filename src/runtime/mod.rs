@@ -29,6 +29,7 @@ pub mod rootfs;
 pub mod seccomp;
 pub mod settings;
 pub mod specgen;
+pub mod user;
 
 pub use init::main as init_main;
 pub use process::StartFailure;
@@ -284,14 +285,9 @@ fn wait_retry(child: &mut Child) -> std::io::Result<std::process::ExitStatus> {
 /// A helper's exit status as the container's: its code, or 128+N for a death by signal N.
 fn exit_code(st: std::io::Result<std::process::ExitStatus>) -> u8 {
     use std::os::unix::process::ExitStatusExt;
-    match st {
-        Ok(st) => match (st.code(), st.signal()) {
-            (Some(c), _) => c as u8,
-            (None, Some(s)) => (128 + s) as u8,
-            _ => crate::error::EXIT_ENGINE,
-        },
-        Err(_) => crate::error::EXIT_ENGINE,
-    }
+    st.map_or(crate::error::EXIT_ENGINE, |st| {
+        process::status_code(st.into_raw())
+    })
 }
 
 /// The binary the helper is exec'd from, protected as the CVE-2019-5736 fixes require.

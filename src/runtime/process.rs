@@ -1,6 +1,7 @@
-//! Process setup shared by the container's first process and `exec`: user and groups from the
-//! image's own passwd/group files, rlimits, capabilities, `no_new_privs`, seccomp, working
-//! directory, host-fd hygiene and the final `execve` with podman's 126/127 distinction.
+//! Process setup shared by the container's first process and `exec`: ids and groups (names
+//! resolved by [`user`](super::user)), rlimits, capabilities, `no_new_privs`, seccomp, working
+//! directory, host-fd hygiene, the final `execve` with podman's 126/127 distinction, and the
+//! exit status of a waited child.
 //!
 //! Everything here runs in the single-threaded helper, inside the container's namespaces and
 //! after `pivot_root`, so paths are container paths.
@@ -10,6 +11,8 @@ use oci_spec::runtime::{PosixRlimitType, Process};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+
+pub use super::user::{read_small_file, resolve_user, ExecUser};
 
 /// Why the container's command could not be started, with podman's exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,109 +36,6 @@ impl StartFailure {
             StartFailure::Runtime(_) => crate::error::EXIT_ENGINE,
         }
     }
-}
-
-/// A user resolved against the container's `/etc/passwd` and `/etc/group`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExecUser {
-    pub uid: u32,
-    pub gid: u32,
-    pub additional_gids: Vec<u32>,
-    pub home: Option<String>,
-}
-
-/// Resolve podman's `-u user[:group]` (names or numbers) against the text of the container's
-/// passwd and group files, with runc's rules: a name must exist; a number need not (its group
-/// is then 0); supplementary groups are the groups that list the user as a member.
-pub fn resolve_user(spec: &str, passwd: &str, group: &str) -> Result<ExecUser, String> {
-    let (u, g) = match spec.split_once(':') {
-        Some((u, g)) => (u, Some(g)),
-        None => (spec, None),
-    };
-    let u = if u.is_empty() { "0" } else { u };
-    let pw: Vec<Vec<&str>> = passwd
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.split(':').collect::<Vec<_>>())
-        .filter(|f| f.len() >= 7)
-        .collect();
-    let gr: Vec<Vec<&str>> = group
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.split(':').collect::<Vec<_>>())
-        .filter(|f| f.len() >= 4)
-        .collect();
-    let numeric = u.parse::<u32>().ok();
-    let entry = pw.iter().find(|f| match numeric {
-        Some(n) => f[2].parse::<u32>() == Ok(n),
-        None => f[0] == u,
-    });
-    let (uid, mut gid, name, home) = match (entry, numeric) {
-        (Some(f), _) => (
-            f[2].parse::<u32>()
-                .map_err(|_| format!("bad uid for {} in /etc/passwd", f[0]))?,
-            f[3].parse::<u32>().unwrap_or(0),
-            Some(f[0]),
-            Some(f[5].to_string()),
-        ),
-        (None, Some(n)) => (n, 0, None, None),
-        (None, None) => {
-            return Err(format!(
-                "unable to find user {u}: no matching entries in passwd file"
-            ))
-        }
-    };
-    if let Some(g) = g.filter(|g| !g.is_empty()) {
-        gid = match g.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => gr
-                .iter()
-                .find(|f| f[0] == g)
-                .and_then(|f| f[2].parse().ok())
-                .ok_or_else(|| {
-                    format!("unable to find group {g}: no matching entries in group file")
-                })?,
-        };
-    }
-    // An explicit user also keeps its primary group as a supplementary one (runc's Sgids,
-    // what podman shows: `groups=1000(user)`); the default root only gets memberships.
-    let mut additional_gids: Vec<u32> = if spec.is_empty() { vec![] } else { vec![gid] };
-    if let Some(n) = name {
-        for g in gr.iter().filter(|f| f[3].split(',').any(|m| m == n)) {
-            if let Ok(g) = g[2].parse::<u32>() {
-                if !additional_gids.contains(&g) {
-                    additional_gids.push(g);
-                }
-            }
-        }
-    }
-    Ok(ExecUser {
-        uid,
-        gid,
-        additional_gids,
-        home,
-    })
-}
-
-/// Read a small regular file from the container (its passwd/group). A FIFO or device planted
-/// by a hostile image must not hang or confuse the runtime, so only regular files up to 4 MiB.
-pub fn read_small_file(path: &Path) -> String {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let Ok(f) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(path)
-    else {
-        return String::new();
-    };
-    match f.metadata() {
-        Ok(m) if m.is_file() => {}
-        _ => return String::new(),
-    }
-    let mut s = String::new();
-    let _ = f.take(4 << 20).read_to_string(&mut s);
-    s
 }
 
 fn rlimit_resource(t: PosixRlimitType) -> Option<libc::__rlimit_resource_t> {
@@ -429,6 +329,32 @@ pub fn close_host_fds() {
     }
 }
 
+/// A wait(2) status as the exit code podman reports: the code, or 128+N for signal N.
+pub fn status_code(st: libc::c_int) -> u8 {
+    if libc::WIFEXITED(st) {
+        libc::WEXITSTATUS(st) as u8
+    } else if libc::WIFSIGNALED(st) {
+        (128 + libc::WTERMSIG(st)) as u8
+    } else {
+        crate::error::EXIT_ENGINE
+    }
+}
+
+/// Wait for the child `pid` (retrying on EINTR) and return [`status_code`] of its status.
+pub fn wait_for(pid: libc::pid_t) -> u8 {
+    let mut st = 0;
+    loop {
+        // SAFETY: waitpid with a valid status pointer.
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
+        if r == pid {
+            return status_code(st);
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return crate::error::EXIT_ENGINE;
+        }
+    }
+}
+
 /// Look `arg0` up the way execvp does, in the container's `$PATH` (from the spec's env), and
 /// say why not in podman's words.
 pub fn find_executable(arg0: &str, env: &[String]) -> Result<CString, StartFailure> {
@@ -550,30 +476,6 @@ pub fn exec(process: &Process) -> StartFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const PW: &str = "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:U:/home/user:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n";
-    const GR: &str = "root:x:0:\nwheel:x:10:root,user\nuser:x:1000:\nstaff:x:50:user\n";
-
-    #[test]
-    fn resolves_names_numbers_and_groups() {
-        let u = resolve_user("", PW, GR).unwrap();
-        assert_eq!((u.uid, u.gid, u.additional_gids.clone()), (0, 0, vec![10]));
-        assert_eq!(u.home.as_deref(), Some("/root"));
-        let u = resolve_user("user", PW, GR).unwrap();
-        assert_eq!(
-            (u.uid, u.gid, u.additional_gids),
-            (1000, 1000, vec![1000, 10, 50])
-        );
-        let u = resolve_user("4242", PW, GR).unwrap();
-        assert_eq!((u.uid, u.gid, u.home), (4242, 0, None));
-        let u = resolve_user("user:staff", PW, GR).unwrap();
-        assert_eq!(u.gid, 50);
-        let u = resolve_user("1000:7", PW, GR).unwrap();
-        assert_eq!((u.uid, u.gid), (1000, 7));
-        let e = resolve_user("nosuch", PW, GR).unwrap_err();
-        assert!(e.contains("unable to find user nosuch"), "{e}");
-        assert!(resolve_user("user:nogroup", PW, GR).is_err());
-    }
 
     #[test]
     fn executable_lookup_reports_podman_wording() {

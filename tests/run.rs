@@ -430,6 +430,11 @@ fn exit_codes_and_signals() {
         &sb.rctr(&["run", "--rm", "busybox", "sh", "-c", "exit 7"]),
         7,
     );
+    // The container's processes get default signal dispositions: `yes | head` ends (SIGPIPE).
+    assert_eq!(
+        run(&sb, &["busybox", "sh", "-c", "yes | head -c 1000 | wc -c"]).trim(),
+        "1000"
+    );
     // Death by signal: 128+N (with --init the command is not PID 1, so SIGKILL applies).
     assert_exit(
         &sb.rctr(&["run", "--rm", "--init", "busybox", "sh", "-c", "kill -9 $$"]),

@@ -160,31 +160,6 @@ pub fn precompile_seccomp(c: &Container) {
     }
 }
 
-/// Install a BPF filter program on this thread (and what it execs).
-fn load_bpf(prog: &[u8]) -> anyhow::Result<()> {
-    let fprog = libc::sock_fprog {
-        len: (prog.len() / std::mem::size_of::<libc::sock_filter>()) as u16,
-        filter: prog.as_ptr() as *mut libc::sock_filter,
-    };
-    // SAFETY: fprog points into `prog`, alive for the call; the kernel copies the program.
-    let rc = unsafe {
-        libc::prctl(
-            libc::PR_SET_SECCOMP,
-            libc::SECCOMP_MODE_FILTER as libc::c_ulong,
-            &fprog as *const libc::sock_fprog as libc::c_ulong,
-            0,
-            0,
-        )
-    };
-    if rc < 0 {
-        anyhow::bail!(
-            "loading the seccomp filter: {}",
-            std::io::Error::last_os_error()
-        );
-    }
-    Ok(())
-}
-
 fn run_helper(pid: ProcId, payload: &Payload, opts: &ExecOptions) -> anyhow::Result<u8> {
     let (mut ours, theirs) = UnixStream::pair().context("socketpair")?;
     let fd = theirs.as_raw_fd();
@@ -392,7 +367,7 @@ fn enter_and_spawn(
     let mut msg = String::new();
     let _ = std::fs::File::from(err_r).read_to_string(&mut msg);
     if let Some(rest) = msg.strip_prefix('E') {
-        let _ = wait_child(child);
+        let _ = process::wait_for(child);
         let (code, text) = rest.split_once(' ').unwrap_or((rest, ""));
         let _ = write!(sock, "E{code} {text}");
         return Ok(code.parse().unwrap_or(crate::error::EXIT_ENGINE));
@@ -401,7 +376,7 @@ fn enter_and_spawn(
     if let Some(m) = tty_master {
         relay_tty(&m, child);
     }
-    Ok(wait_child(child))
+    Ok(process::wait_for(child))
 }
 
 /// In the forked child: session + controlling terminal, process setup, execve.
@@ -422,7 +397,7 @@ fn child_setup(p: &Process, bpf: Option<&[u8]>, tty: Option<&OwnedFd>) -> StartF
     let nnp = p.no_new_privileges().unwrap_or(false);
     let rt = |e: anyhow::Error| StartFailure::Runtime(format!("{e:#}"));
     if let (Some(prog), false) = (bpf, nnp) {
-        if let Err(e) = load_bpf(prog) {
+        if let Err(e) = crate::runtime::seccomp::install(prog) {
             return rt(e);
         }
     }
@@ -430,33 +405,11 @@ fn child_setup(p: &Process, bpf: Option<&[u8]>, tty: Option<&OwnedFd>) -> StartF
         return rt(e);
     }
     if let (Some(prog), true) = (bpf, nnp) {
-        if let Err(e) = load_bpf(prog) {
+        if let Err(e) = crate::runtime::seccomp::install(prog) {
             return rt(e);
         }
     }
     process::exec(p)
-}
-
-fn wait_child(pid: libc::pid_t) -> u8 {
-    let mut st = 0;
-    loop {
-        // SAFETY: waitpid on our own child.
-        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
-        if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        if r < 0 {
-            return crate::error::EXIT_ENGINE;
-        }
-        break;
-    }
-    if libc::WIFEXITED(st) {
-        libc::WEXITSTATUS(st) as u8
-    } else if libc::WIFSIGNALED(st) {
-        (128 + libc::WTERMSIG(st)) as u8
-    } else {
-        crate::error::EXIT_ENGINE
-    }
 }
 
 /// `exec -t`: our terminal (raw) ↔ the container pty until the process's side closes.

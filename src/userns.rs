@@ -54,8 +54,19 @@ pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Ch
     let mut b = [0u8; 1];
     let n = parent.read(&mut b).unwrap_or(0);
     if n != 1 || b[0] != b'R' {
-        let st = child.wait().ok();
-        bail!("rctr helper exited before creating its user namespace ({st:?})");
+        // `X` is followed by the child's own reason; anything else means it died silently.
+        let mut why = String::new();
+        if n == 1 && b[0] == b'X' {
+            let _ = parent.read_to_string(&mut why);
+        }
+        let st = child.wait();
+        if !why.is_empty() {
+            bail!("{why}");
+        }
+        bail!(
+            "rctr helper exited before creating its user namespace ({})",
+            crate::error::describe_status(st)
+        );
     }
     match write_maps(child.id(), mapping) {
         Ok(()) => {
@@ -146,8 +157,9 @@ pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
     // SAFETY: plain syscall; we are single-threaded (fresh exec).
     if unsafe { libc::unshare(libc::CLONE_NEWUSER | extra_flags) } != 0 {
         let e = std::io::Error::last_os_error();
-        let _ = sock.write_all(b"X");
-        bail!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
+        let msg = format!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
+        let _ = sock.write_all(format!("X{msg}").as_bytes());
+        bail!("{msg}");
     }
     sock.write_all(b"R")?;
     let mut b = [0u8; 1];

@@ -483,7 +483,11 @@ fn userns_plan(
         .find_map(|o| o.strip_prefix("overlay.mount_program=").map(PathBuf::from));
     let base = store.mapping().clone();
     if f.userns.as_deref() != Some("keep-id") {
-        return Ok((base, forced, None));
+        let prog = match forced {
+            Some(p) => Some(p),
+            None => crate::probe::overlay::fallback_mount_program(ctx)?,
+        };
+        return Ok((base, prog, None));
     }
     let keep = base.keep_id(ctx.uid, ctx.gid);
     if s.user.is_none() {

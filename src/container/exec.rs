@@ -209,7 +209,7 @@ fn run_helper(pid: ProcId, payload: &Payload, opts: &ExecOptions) -> anyhow::Res
     if n == 0 {
         let st = child.wait()?;
         return Err(anyhow!(
-            "the exec helper exited before starting the command ({st})"
+            "the exec helper exited before starting the command ({st}); rerun with --log-level debug for its trace"
         ));
     }
     if detach {

@@ -51,6 +51,36 @@ pub fn native_supported(ctx: &Context) -> anyhow::Result<bool> {
     Ok(native(ctx, true)?.supported)
 }
 
+/// The FUSE program to mount container roots with where the kernel's overlay cannot be used
+/// by this user on this store (Linux < 5.11, NFS, overlay on overlay…): `None` when native
+/// overlay works. Never a silent copy: no overlay at all is an error that says what to
+/// install. The verdict is cached per kernel and store filesystem, so `run` pays a small
+/// file read for it; the notice is printed when the verdict is new.
+pub fn fallback_mount_program(ctx: &Context) -> anyhow::Result<Option<PathBuf>> {
+    let v = match native(ctx, true) {
+        Ok(v) => v,
+        // Could not find out (e.g. no user namespace at all): the start reports that itself.
+        Err(_) => return Ok(None),
+    };
+    if v.supported {
+        return Ok(None);
+    }
+    let why = v.reason.as_deref().unwrap_or("refused");
+    match super::tools::find(ctx, "fuse-overlayfs") {
+        Some(p) => {
+            if !v.from_cache {
+                eprintln!(
+                    "Notice: the kernel's overlay is not usable here ({why}): container roots are mounted with fuse-overlayfs (slower; `rctr info` shows this)"
+                );
+            }
+            Ok(Some(p))
+        }
+        None => anyhow::bail!(
+            "cannot mount the container's root: the kernel's overlay is not usable here ({why}) and fuse-overlayfs is not installed: install the fuse-overlayfs package (`rctr doctor` checks this)"
+        ),
+    }
+}
+
 fn cache_key(dir: &Path) -> anyhow::Result<(String, String)> {
     let kernel = nix::sys::utsname::uname()?
         .release()

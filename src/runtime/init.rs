@@ -16,7 +16,8 @@ use std::process::ExitCode;
 
 struct Args {
     bundle: PathBuf,
-    chan: OwnedFd,
+    /// Taken (closed) by the helper once PID 1 holds the only other copy.
+    chan: Option<OwnedFd>,
     remove_rootfs: bool,
 }
 
@@ -38,7 +39,7 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
     };
     Ok(Args {
         bundle,
-        chan,
+        chan: Some(chan),
         remove_rootfs,
     })
 }
@@ -50,13 +51,18 @@ fn set_cloexec(fd: RawFd) {
 
 /// Entry point (dispatched from `internal`).
 pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
-    let a = parse(args)?;
-    let chan = a.chan.as_raw_fd();
-    // `helper` only fails while it still owns the channel (it closes it on success).
-    match helper(a) {
+    let mut a = parse(args)?;
+    // `helper` only fails while the channel is still open (it closes it once PID 1 runs);
+    // the error must be sent before `a` (and with it the channel) is dropped, or the caller
+    // sees a bare end of file and cannot tell the user why.
+    match helper(&mut a) {
         Ok(code) => Ok(ExitCode::from(code)),
         Err(e) => {
-            chan::send_error(chan, crate::error::EXIT_ENGINE, &format!("{e:#}"));
+            let msg = format!("{e:#}");
+            match &a.chan {
+                Some(c) => chan::send_error(c.as_raw_fd(), crate::error::EXIT_ENGINE, &msg),
+                None => eprintln!("Error: rctr: {msg}"),
+            }
             Ok(ExitCode::from(crate::error::EXIT_ENGINE))
         }
     }
@@ -115,7 +121,7 @@ fn rootfs_path(bundle: &Path, spec: &Spec) -> PathBuf {
     }
 }
 
-fn helper(a: Args) -> anyhow::Result<u8> {
+fn helper(a: &mut Args) -> anyhow::Result<u8> {
     let parent = nix::unistd::getppid();
     // One read and a slice parse: quicker than serde's reader on a 20-30 KB spec.
     let spec: Spec = std::fs::read(a.bundle.join("config.json"))
@@ -152,6 +158,11 @@ fn helper(a: Args) -> anyhow::Result<u8> {
     // PID 1 watches this pipe to learn, race-free, whether the helper died before PID 1 had
     // armed its own parent-death signal (getppid() is 0 across the PID namespace border).
     let (alive_r, alive_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+    let chan_fd = a
+        .chan
+        .as_ref()
+        .context("internal: start channel closed")?
+        .as_raw_fd();
     // SAFETY: single-threaded process (fresh exec, no threads started).
     match unsafe { libc::fork() } {
         -1 => Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
@@ -163,7 +174,7 @@ fn helper(a: Args) -> anyhow::Result<u8> {
                 &root,
                 layers.is_some(),
                 cache.as_deref(),
-                a.chan.as_raw_fd(),
+                chan_fd,
                 &alive_r,
             );
             // SAFETY: leave without running destructors of the helper's state.
@@ -171,10 +182,10 @@ fn helper(a: Args) -> anyhow::Result<u8> {
         }
         pid => {
             drop(alive_r);
-            chan::send(a.chan.as_raw_fd(), format!("P{pid}").as_bytes(), None)?;
+            chan::send(chan_fd, format!("P{pid}").as_bytes(), None)?;
             // From now on only PID 1 holds the channel, and its close-on-exec tells the
             // caller the command was exec'd.
-            drop(a.chan);
+            drop(a.chan.take());
             let code = process::wait_for(pid);
             drop(alive_w);
             cleanup(&root, fuse, layers.as_ref().filter(|_| a.remove_rootfs));

@@ -22,6 +22,7 @@ pub mod caps;
 mod chan;
 mod copyup;
 mod init;
+pub mod kernel;
 pub mod mount;
 pub mod process;
 pub mod pty;
@@ -257,9 +258,11 @@ pub fn start(
         }
     }
     if failure.is_none() && pid.is_none() {
-        let st = exit_code(wait_retry(&mut helper));
+        // Only a helper that died without a word gets here (every error it can see is sent
+        // on the channel): say how it died, and where its own trace is.
+        let how = crate::error::describe_status(wait_retry(&mut helper));
         failure = Some(StartFailure::Runtime(format!(
-            "the container init exited before starting the command (status {st})"
+            "the container's runtime helper died before starting the command ({how}); rerun with --log-level debug for its trace"
         )));
     }
     if let Some(f) = failure {

@@ -4,8 +4,9 @@
 //! Why the new API: `mount_setattr` changes only the flags asked for, so making a bind mount
 //! read-only inside a user namespace never trips over the flags the host locked (nosuid,
 //! nodev…) the way `MS_REMOUNT|MS_BIND|MS_RDONLY` does; and overlay's `lowerdir+` avoids
-//! the one-page limit on the mount data string.
-use anyhow::{anyhow, Context as _};
+//! the one-page limit on the mount data string. Kernels older than a feature get the
+//! fallback in [`super::kernel`] (the floor is 5.10).
+use anyhow::anyhow;
 use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
 use rustix::mount::{
     fsconfig_create, fsconfig_set_flag, fsconfig_set_string, fsmount, fsopen, move_mount,
@@ -19,10 +20,10 @@ pub const ATTR_RDONLY: u64 = 0x1;
 pub const ATTR_NOSUID: u64 = 0x2;
 pub const ATTR_NODEV: u64 = 0x4;
 pub const ATTR_NOEXEC: u64 = 0x8;
-const ATTR_ATIME_MASK: u64 = 0x70;
-const ATTR_NOATIME: u64 = 0x10;
-const ATTR_STRICTATIME: u64 = 0x20;
-const ATTR_NODIRATIME: u64 = 0x80;
+pub const ATTR_ATIME_MASK: u64 = 0x70;
+pub const ATTR_NOATIME: u64 = 0x10;
+pub const ATTR_STRICTATIME: u64 = 0x20;
+pub const ATTR_NODIRATIME: u64 = 0x80;
 
 /// fstab-style options split into what the new mount API wants.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -158,7 +159,7 @@ pub fn fs_mount(
     source: Option<&str>,
     data: &[(String, Option<String>)],
     attrs: u64,
-) -> anyhow::Result<OwnedFd> {
+) -> anyhow::Result<Mnt> {
     let fs =
         fsopen(fstype, FsOpenFlags::FSOPEN_CLOEXEC).map_err(|e| anyhow!("fsopen {fstype}: {e}"))?;
     let res = (|| -> rustix::io::Result<OwnedFd> {
@@ -174,27 +175,51 @@ pub fn fs_mount(
         fsconfig_create(&fs)?;
         fsmount(&fs, FsMountFlags::FSMOUNT_CLOEXEC, attr_flags(attrs))
     })();
-    res.map_err(|e| anyhow!("mounting {fstype}: {e}{}", fs_log(&fs)))
+    res.map(Mnt::from)
+        .map_err(|e| anyhow!("mounting {fstype}: {e}{}", fs_log(&fs)))
 }
 
 /// The overlay for a container's root: `lower` top-most first.
-pub fn overlay_mount(lower: &[&Path], upper: &Path, work: &Path) -> anyhow::Result<OwnedFd> {
-    let fs = fsopen("overlay", FsOpenFlags::FSOPEN_CLOEXEC).context("fsopen overlay")?;
-    let res = (|| -> rustix::io::Result<OwnedFd> {
-        // `lowerdir+` (Linux 6.8) takes one layer per call: no page-size limit on the list.
-        let mut appended = true;
-        for l in lower {
-            if let Err(e) = fsconfig_set_string(&fs, "lowerdir+", *l) {
-                if e == rustix::io::Errno::INVAL && l == &lower[0] {
-                    appended = false;
-                    break;
-                }
-                return Err(e);
+pub fn overlay_mount(lower: &[&Path], upper: &Path, work: &Path) -> anyhow::Result<Mnt> {
+    use super::kernel::OVERLAY_LOWERDIR_APPEND as APPEND;
+    // `lowerdir+` (Linux 6.8) takes one layer per call: no page-size limit on the list.
+    // Before 6.5 overlay parses its options only at create time (a "legacy" context), so a
+    // refusal shows there, not at the fsconfig call.
+    if APPEND.maybe() {
+        match overlay_try(lower, upper, work, true) {
+            Ok(m) => {
+                APPEND.set(true);
+                return Ok(m.into());
             }
+            Err((rustix::io::Errno::INVAL, _)) if APPEND.known().is_none() => APPEND.set(false),
+            Err((e, log)) => return Err(anyhow!("mounting the native overlay: {e}{log}")),
         }
-        if !appended {
-            let joined: Vec<String> = lower.iter().map(|l| escape_overlay_path(l)).collect();
-            fsconfig_set_string(&fs, "lowerdir", joined.join(":"))?;
+    }
+    overlay_try(lower, upper, work, false)
+        .map(Into::into)
+        .map_err(|(e, log)| anyhow!("mounting the native overlay: {e}{log}"))
+}
+
+fn overlay_try(
+    lower: &[&Path],
+    upper: &Path,
+    work: &Path,
+    append: bool,
+) -> Result<OwnedFd, (rustix::io::Errno, String)> {
+    let fs = fsopen("overlay", FsOpenFlags::FSOPEN_CLOEXEC).map_err(|e| (e, String::new()))?;
+    let res = (|| -> rustix::io::Result<OwnedFd> {
+        if append {
+            for l in lower {
+                fsconfig_set_string(&fs, "lowerdir+", *l)?;
+            }
+        } else {
+            let (cwd, list) = lowerdir_string(lower);
+            if let Some(dir) = cwd {
+                // Relative names keep a long layer list under the one-page option limit;
+                // they are resolved against the cwd when the options are parsed.
+                rustix::process::chdir(dir)?;
+            }
+            fsconfig_set_string(&fs, "lowerdir", list.as_str())?;
         }
         fsconfig_set_string(&fs, "upperdir", upper)?;
         fsconfig_set_string(&fs, "workdir", work)?;
@@ -203,7 +228,35 @@ pub fn overlay_mount(lower: &[&Path], upper: &Path, work: &Path) -> anyhow::Resu
         fsconfig_create(&fs)?;
         fsmount(&fs, FsMountFlags::FSMOUNT_CLOEXEC, MountAttrFlags::empty())
     })();
-    res.map_err(|e| anyhow!("mounting the native overlay: {e}{}", fs_log(&fs)))
+    let _ = rustix::process::chdir("/");
+    res.map_err(|e| (e, fs_log(&fs)))
+}
+
+/// The legacy `lowerdir=` value: absolute paths, or — when that would not fit in the page
+/// the kernel copies options into — names relative to the layers' common parent.
+fn lowerdir_string<'a>(lower: &[&'a Path]) -> (Option<&'a Path>, String) {
+    let abs: Vec<String> = lower.iter().map(|l| escape_overlay_path(l)).collect();
+    let abs = abs.join(":");
+    if abs.len() < 3072 {
+        return (None, abs);
+    }
+    let mut common = lower[0].parent();
+    while let Some(c) = common {
+        if lower.iter().all(|l| l.starts_with(c)) {
+            break;
+        }
+        common = c.parent();
+    }
+    match common {
+        Some(c) => {
+            let rel: Vec<String> = lower
+                .iter()
+                .map(|l| escape_overlay_path(l.strip_prefix(c).unwrap_or(l)))
+                .collect();
+            (Some(c), rel.join(":"))
+        }
+        None => (None, abs),
+    }
 }
 
 /// Escape `\`, `:` and `,` in a path for the legacy overlay/fuse-overlayfs option string.
@@ -219,60 +272,155 @@ pub fn escape_overlay_path(p: &Path) -> String {
     o
 }
 
-/// A detached copy of the mount at `src` (recursive for rbind), with `set`/`clear` applied.
+/// A detached mount, and the flags still to apply once it is attached (kernels without
+/// `mount_setattr` can only change an attached mount's flags).
+pub struct Mnt {
+    fd: OwnedFd,
+    deferred: Option<Deferred>,
+}
+
+struct Deferred {
+    recursive: bool,
+    set: u64,
+    clear: u64,
+    propagation: u64,
+}
+
+impl From<OwnedFd> for Mnt {
+    fn from(fd: OwnedFd) -> Mnt {
+        Mnt { fd, deferred: None }
+    }
+}
+
+impl Mnt {
+    fn apply_deferred(&self) -> std::io::Result<()> {
+        if let Some(d) = &self.deferred {
+            // The mount fd now names the attached mount's root: remount through it.
+            let p = PathBuf::from(format!("/proc/self/fd/{}", self.fd.as_raw_fd()));
+            super::kernel::remount(&p, d.recursive, d.set, d.clear, d.propagation)?;
+        }
+        Ok(())
+    }
+}
+
+/// A detached copy of the mount at `src` (recursive for rbind), with `set`/`clear` applied
+/// (at attach time where the kernel has no `mount_setattr`).
 pub fn bind_tree(
     src: &Path,
     recursive: bool,
     set: u64,
     clear: u64,
     propagation: u64,
-) -> anyhow::Result<OwnedFd> {
+) -> anyhow::Result<Mnt> {
     let mut fl = OpenTreeFlags::OPEN_TREE_CLONE | OpenTreeFlags::OPEN_TREE_CLOEXEC;
     if recursive {
         fl |= OpenTreeFlags::AT_RECURSIVE;
     }
     let fd = open_tree(CWD, src, fl).map_err(|e| anyhow!("{}: {e}", src.display()))?;
+    let mut mnt = Mnt::from(fd);
     if set != 0 || clear != 0 || propagation != 0 {
-        setattr(fd.as_fd(), "", recursive, set, clear, propagation)
-            .map_err(|e| anyhow!("setting mount flags on {}: {e}", src.display()))?;
+        match setattr_checked(mnt.fd.as_fd(), "", recursive, set, clear, propagation) {
+            Ok(true) => {}
+            Ok(false) => {
+                mnt.deferred = Some(Deferred {
+                    recursive,
+                    set,
+                    clear,
+                    propagation,
+                })
+            }
+            Err(e) => return Err(anyhow!("setting mount flags on {}: {e}", src.display())),
+        }
     }
-    Ok(fd)
+    Ok(mnt)
 }
 
-/// Another detached copy of the detached mount `mnt` (same superblock, same flags).
-pub fn clone_detached(mnt: &OwnedFd) -> anyhow::Result<OwnedFd> {
-    open_tree(
-        mnt,
+/// `mount_setattr`, remembering ENOSYS: `Ok(false)` when the kernel has none (5.11 and older).
+fn setattr_checked(
+    fd: BorrowedFd,
+    path: &str,
+    recursive: bool,
+    set: u64,
+    clear: u64,
+    propagation: u64,
+) -> std::io::Result<bool> {
+    use super::kernel::MOUNT_SETATTR;
+    if !MOUNT_SETATTR.maybe() {
+        return Ok(false);
+    }
+    match setattr(fd, path, recursive, set, clear, propagation) {
+        Ok(()) => {
+            MOUNT_SETATTR.set(true);
+            Ok(true)
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => {
+            MOUNT_SETATTR.set(false);
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Change the flags of the attached mount at the absolute `path` (mount_setattr, else a
+/// remount keeping the locked flags).
+pub fn set_flags(path: &Path, set: u64, clear: u64) -> std::io::Result<()> {
+    let s = path
+        .to_str()
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    if !setattr_checked(CWD, s, false, set, clear, 0)? {
+        super::kernel::remount(path, false, set, clear, 0)?;
+    }
+    Ok(())
+}
+
+/// Another detached copy of the detached mount `mnt` (same superblock, same flags), or
+/// `None` where the kernel cannot clone a detached mount (6.12 and older: EINVAL).
+pub fn clone_detached(mnt: &Mnt) -> anyhow::Result<Option<Mnt>> {
+    use super::kernel::CLONE_DETACHED;
+    if !CLONE_DETACHED.maybe() || mnt.deferred.is_some() {
+        return Ok(None);
+    }
+    match open_tree(
+        &mnt.fd,
         "",
         OpenTreeFlags::OPEN_TREE_CLONE
             | OpenTreeFlags::OPEN_TREE_CLOEXEC
             | OpenTreeFlags::AT_EMPTY_PATH,
-    )
-    .map_err(|e| anyhow!("cloning a mount: {e}"))
+    ) {
+        Ok(fd) => {
+            CLONE_DETACHED.set(true);
+            Ok(Some(fd.into()))
+        }
+        Err(rustix::io::Errno::INVAL) if CLONE_DETACHED.known().is_none() => {
+            CLONE_DETACHED.set(false);
+            Ok(None)
+        }
+        Err(e) => Err(anyhow!("cloning a mount: {e}")),
+    }
 }
 
 /// Attach a detached mount `mnt` on the (already resolved, O_PATH) `target`.
-pub fn attach(mnt: &OwnedFd, target: &OwnedFd) -> std::io::Result<()> {
+pub fn attach(mnt: &Mnt, target: &OwnedFd) -> std::io::Result<()> {
     move_mount(
-        mnt,
+        &mnt.fd,
         "",
         target,
         "",
         MoveMountFlags::MOVE_MOUNT_F_EMPTY_PATH | MoveMountFlags::MOVE_MOUNT_T_EMPTY_PATH,
-    )
-    .map_err(Into::into)
+    )?;
+    mnt.apply_deferred()
 }
 
 /// Attach a detached mount on an absolute path of the current root.
-pub fn attach_path(mnt: &OwnedFd, target: &Path) -> std::io::Result<()> {
+pub fn attach_path(mnt: &Mnt, target: &Path) -> std::io::Result<()> {
     move_mount(
-        mnt,
+        &mnt.fd,
         "",
         CWD,
         target,
         MoveMountFlags::MOVE_MOUNT_F_EMPTY_PATH,
-    )
-    .map_err(Into::into)
+    )?;
+    mnt.apply_deferred()
 }
 
 /// What to create when a mount target is missing.

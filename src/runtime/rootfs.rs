@@ -4,7 +4,7 @@ use super::mount::{self, MountOpts, Want};
 use super::{Layers, ANN_COPY_UP};
 use anyhow::{anyhow, bail, Context as _};
 use oci_spec::runtime::Spec;
-use rustix::fs::{Mode, OFlags, CWD};
+use rustix::fs::{Mode, OFlags};
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -294,7 +294,7 @@ pub fn harden(spec: &Spec) -> anyhow::Result<()> {
         .and_then(|r| r.readonly())
         .unwrap_or(false)
     {
-        mount::setattr(CWD, "/", false, mount::ATTR_RDONLY, 0, 0)
+        mount::set_flags(Path::new("/"), mount::ATTR_RDONLY, 0)
             .context("making the root read-only")?;
     }
     Ok(())
@@ -309,8 +309,8 @@ fn is_enoent(e: &anyhow::Error) -> bool {
 /// per path costs more than a clone.
 #[derive(Default)]
 struct Masks {
-    empty_dir: Option<OwnedFd>,
-    null: Option<OwnedFd>,
+    empty_dir: Option<mount::Mnt>,
+    null: Option<mount::Mnt>,
 }
 
 impl Masks {
@@ -325,20 +325,25 @@ impl Masks {
         } else {
             &mut self.null
         };
-        let mnt = match slot {
-            Some(first) => mount::clone_detached(first)?,
-            None => {
-                let m = if md.is_dir() {
-                    mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
-                } else {
-                    mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
-                };
-                let copy = mount::clone_detached(&m)?;
-                *slot = Some(m);
-                copy
+        if let Some(first) = slot {
+            if let Some(copy) = mount::clone_detached(first)? {
+                return Ok(mount::attach_path(&copy, p)?);
             }
+        }
+        let m = if md.is_dir() {
+            mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
+        } else {
+            mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
         };
-        mount::attach_path(&mnt, p)?;
+        // Keep the first mount to clone the next ones from; where the kernel cannot clone a
+        // detached mount, each path gets a mount of its own.
+        match mount::clone_detached(&m)? {
+            Some(copy) => {
+                mount::attach_path(&copy, p)?;
+                *slot = Some(m);
+            }
+            None => mount::attach_path(&m, p)?,
+        }
         Ok(())
     }
 }

@@ -32,6 +32,8 @@ pub struct Context {
     /// Base runtime dir (`$XDG_RUNTIME_DIR` or fallback); rctr's state lives in `runtime_dir/rctr`.
     pub runtime_base: PathBuf,
     pub runtime_source: RuntimeDirSource,
+    /// `--log-level debug` (or trace).
+    pub debug: bool,
     /// Snapshot of the environment; look up variables through [`Context::var`].
     env: HashMap<String, OsString>,
 }
@@ -41,6 +43,8 @@ pub struct Context {
 pub struct ContextOptions {
     pub root: Option<PathBuf>,
     pub runroot: Option<PathBuf>,
+    /// `--log-level debug`: the start path prints its timeline and the helpers' traces.
+    pub debug: bool,
 }
 
 impl Context {
@@ -97,6 +101,7 @@ impl Context {
             config_home,
             runtime_base,
             runtime_source,
+            debug: opts.debug,
             env,
         })
     }
@@ -241,7 +246,7 @@ mod tests {
             e,
             &ContextOptions {
                 root: Some("/store".into()),
-                runroot: None,
+                ..Default::default()
             },
         )
         .unwrap();

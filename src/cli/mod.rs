@@ -168,6 +168,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     let opts = ContextOptions {
         root: cli.global.root.clone(),
         runroot: cli.global.runroot.clone(),
+        debug: matches!(cli.global.log_level.as_str(), "debug" | "trace"),
     };
     let ctx = match Context::from_env(&opts) {
         Ok(c) => c,

@@ -547,6 +547,7 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             std::process::Stdio::null()
         },
         remove_rootfs: true,
+        trace: ctx.debug,
         ..Default::default()
     };
     let mut started = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {

@@ -228,7 +228,7 @@ pub fn reap_main(args: &[std::ffi::OsString]) -> anyhow::Result<std::process::Ex
     }
     let ctx = Context::from_env(&crate::context::ContextOptions {
         root: Some(root.into()),
-        runroot: None,
+        ..Default::default()
     })?;
     remove_tree(&ctx, path)?;
     Ok(std::process::ExitCode::SUCCESS)

@@ -146,6 +146,7 @@ fn start_runtime(
         stdout: Stdio::from(out_w),
         stderr: Stdio::from(err_w),
         remove_rootfs: c.rec.auto_remove,
+        trace: ctx.debug,
     };
     let mapping = c
         .rec
@@ -234,6 +235,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     let opts = ContextOptions {
         root: Some(root.into()),
         runroot: Some(runroot.into()),
+        ..Default::default()
     };
     let ctx = Context::from_env(&opts)?;
     let id = id.to_string_lossy().into_owned();

@@ -22,7 +22,7 @@ struct Args {
 }
 
 fn parse(args: &[OsString]) -> anyhow::Result<Args> {
-    const USAGE: &str = "usage: __init BUNDLE FD [--rm]";
+    const USAGE: &str = "usage: __init BUNDLE FD [--rm] [--trace]";
     let bundle = PathBuf::from(args.first().context(USAGE)?);
     let fd: RawFd = args
         .get(1)
@@ -32,16 +32,43 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
     // SAFETY: the caller passed us this fd and nothing else in this process owns it.
     let chan = unsafe { OwnedFd::from_raw_fd(fd) };
     set_cloexec(fd);
-    let remove_rootfs = match args.get(2).and_then(|a| a.to_str()) {
-        None => false,
-        Some("--rm") => true,
-        Some(_) => anyhow::bail!(USAGE),
-    };
+    let mut remove_rootfs = false;
+    for a in &args[2..] {
+        match a.to_str() {
+            Some("--rm") => remove_rootfs = true,
+            Some("--trace") => trace::enable(fd),
+            _ => anyhow::bail!(USAGE),
+        }
+    }
     Ok(Args {
         bundle,
         chan: Some(chan),
         remove_rootfs,
     })
+}
+
+/// `--trace`: each step of the helper and PID 1, with µs since the helper started, sent as
+/// `D` messages on the start channel (the caller prints them with `--log-level debug`).
+mod trace {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static FD: AtomicI32 = AtomicI32::new(-1);
+    static T0: OnceLock<Instant> = OnceLock::new();
+
+    pub fn enable(fd: i32) {
+        T0.get_or_init(Instant::now);
+        FD.store(fd, Ordering::Relaxed);
+    }
+
+    pub fn step(who: &str, what: &str) {
+        let fd = FD.load(Ordering::Relaxed);
+        if fd < 0 {
+            return;
+        }
+        let us = T0.get().map_or(0, |t| t.elapsed().as_micros());
+        let _ = super::chan::send(fd, format!("D{who}: {what} (+{us} µs)").as_bytes(), None);
+    }
 }
 
 fn set_cloexec(fd: RawFd) {
@@ -129,7 +156,9 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         .and_then(|b| Ok(serde_json::from_slice(&b)?))
         .context("reading the bundle's config.json")?;
     let flags = clone_flags(&spec)?;
+    trace::step("helper", "read config.json");
     crate::userns::child_enter(flags)?;
+    trace::step("helper", "in the mapped user namespace and new namespaces");
     // Set after child_enter: changing credentials clears the parent-death signal.
     pdeathsig();
     if nix::unistd::getppid() != parent {
@@ -155,6 +184,7 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         Some(l) => rootfs::mount_root(l, &root)?,
         None => None,
     };
+    trace::step("helper", "root mounted");
     // PID 1 watches this pipe to learn, race-free, whether the helper died before PID 1 had
     // armed its own parent-death signal (getppid() is 0 across the PID namespace border).
     let (alive_r, alive_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
@@ -271,6 +301,7 @@ fn container_init(
         Ok(p) => p,
         Err(e) => return fail(StartFailure::Runtime(format!("{e:#}"))),
     };
+    trace::step("pid1", "seccomp program ready");
     let mut spec = spec.clone();
     if let Err(e) = prepare(&mut spec, root, layered, chan_fd) {
         return fail(classify(e));
@@ -279,6 +310,7 @@ fn container_init(
     if let Err(e) = process::finalize(&process, prog.as_deref()) {
         return fail(classify(e));
     }
+    trace::step("pid1", "credentials, capabilities and seccomp set: execve");
     let init = spec
         .annotations()
         .as_ref()
@@ -310,9 +342,12 @@ fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyho
     // view to clean up.
     nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS).context("unshare(CLONE_NEWNS)")?;
     let root_fd = rootfs::populate(spec, root, layered)?;
+    trace::step("pid1", "spec mounts and devices in place");
     rootfs::pivot(&root_fd)?;
     drop(root_fd);
+    trace::step("pid1", "pivot_root done");
     rootfs::harden(spec)?;
+    trace::step("pid1", "masked and read-only paths done");
     let mut process = spec.process().clone().unwrap_or_default();
     if let Some(u) = spec.annotations().as_ref().and_then(|a| a.get(ANN_USER)) {
         let passwd = process::read_small_file(Path::new("/etc/passwd"));

@@ -134,6 +134,9 @@ pub struct StartOptions {
     /// by the helper, inside the user namespace, where files the container created under
     /// subordinate IDs can be deleted.
     pub remove_rootfs: bool,
+    /// Print the helper's and PID 1's timeline (each step, µs since the helper started) on
+    /// our stderr (`--log-level debug`).
+    pub trace: bool,
 }
 
 impl Default for StartOptions {
@@ -143,6 +146,7 @@ impl Default for StartOptions {
             stdout: Stdio::inherit(),
             stderr: Stdio::inherit(),
             remove_rootfs: false,
+            trace: false,
         }
     }
 }
@@ -207,6 +211,10 @@ pub fn start(
     if opts.remove_rootfs {
         cmd.arg("--rm");
     }
+    if opts.trace {
+        cmd.arg("--trace");
+    }
+    let t0 = std::time::Instant::now();
     cmd.env_clear()
         .stdin(opts.stdin)
         .stdout(opts.stdout)
@@ -228,6 +236,12 @@ pub fn start(
     let mut helper = crate::userns::spawn_mapped(&mut cmd, mapping).map_err(rt)?;
     drop(theirs);
     drop(exe);
+    if opts.trace {
+        eprintln!(
+            "DEBU rctr: start: helper spawned and its user namespace mapped (+{} µs)",
+            t0.elapsed().as_micros()
+        );
+    }
     let (mut pid, mut pty, mut failure) = (None, None, None);
     loop {
         match chan::recv(&ours) {
@@ -239,6 +253,9 @@ pub fn start(
                         .and_then(|s| s.parse::<i32>().ok())
                 }
                 Some(b'T') => pty = fd,
+                Some(b'D') if opts.trace => {
+                    eprintln!("DEBU rctr: {}", String::from_utf8_lossy(&msg[1..]))
+                }
                 Some(b'E') if msg.len() >= 2 => {
                     let text = String::from_utf8_lossy(&msg[2..]).into_owned();
                     failure = Some(match msg[1] {

@@ -16,6 +16,7 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
         "__userns-probe" => crate::probe::userns::child_main(),
         "__userns-selftest" => userns_selftest(),
         "__overlay-probe" => crate::probe::overlay::child_main(rest),
+        "__kernel-probe" => crate::probe::kernel::child_main(),
         "__init" => crate::runtime::init_main(rest),
         "__rm-tree" => crate::storage::layers::rm_tree_main(rest),
         "__unpack-layer" => crate::image::unpack::helper_main(rest),

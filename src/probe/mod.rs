@@ -19,6 +19,7 @@ pub mod fixes;
 pub mod fs;
 pub mod gonames;
 pub mod host;
+pub mod kernel;
 pub mod overlay;
 pub mod registries;
 pub mod session;
@@ -154,6 +155,8 @@ pub struct Extra {
     pub subordinate_ids: SubIds,
     pub id_helpers: Helpers,
     pub user_namespace: userns::UsernsTest,
+    /// The kernel features the start path uses, and the fallbacks taken.
+    pub kernel: Probed<kernel::KernelFeatures>,
     pub overlay: Overlay,
     pub cgroups: cgroups::CgroupInfo,
     pub systemd: session::Systemd,
@@ -224,7 +227,8 @@ pub struct Network {
 /// How to collect.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Re-run the overlay mount test instead of trusting the cache (`doctor`).
+    /// Re-run the overlay mount test and the kernel probe instead of trusting their caches
+    /// (`doctor`).
     pub fresh_overlay: bool,
 }
 
@@ -302,8 +306,9 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
     let plan = crate::idmap::plan_for(ctx);
     let path = ctx.var("PATH").map(|p| p.as_os_str());
     let store_dir = fs::check_store_dir(&ctx.data_dir, ctx.uid);
-    let (userns_test, native, fuse, slirp, pasta) = std::thread::scope(|s| {
+    let (userns_test, kern, native, fuse, slirp, pasta) = std::thread::scope(|s| {
         let u = s.spawn(|| userns::test(&plan.mapping));
+        let k = s.spawn(|| Probed::from_result(kernel::features(ctx, !opts.fresh_overlay)));
         let n = s.spawn(|| {
             Probed::from_result(match &store_dir.problem {
                 Some(p) => Err(anyhow::anyhow!("store unusable: {p}")),
@@ -316,6 +321,7 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
         let pa = s.spawn(|| tools::find_with_version(ctx, "pasta", &["--version"], "pasta"));
         (
             u.join().expect("userns probe panicked"),
+            k.join().expect("kernel probe panicked"),
             n.join().expect("overlay probe panicked"),
             f.join().expect("fuse probe panicked"),
             sl.join().expect("slirp4netns probe panicked"),
@@ -402,6 +408,7 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
             getsubids: crate::idmap::find_in_path_in(path, "getsubids"),
         },
         user_namespace: userns_test,
+        kernel: kern,
         overlay: Overlay { native, fuse },
         cgroups: cg,
         systemd,

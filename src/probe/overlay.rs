@@ -30,6 +30,10 @@ pub struct NativeOverlay {
     pub store_fs: String,
     /// Unix time of the real mount test.
     pub probed_at: i64,
+    /// Whether the runtime's mount (new mount API) takes overlay's `lowerdir+` (6.8) or
+    /// falls back to one `lowerdir=` string; `None` when no overlay could be mounted.
+    #[serde(default)]
+    pub lowerdir_append: Option<bool>,
     #[serde(default, skip_deserializing)]
     pub from_cache: bool,
     #[serde(default, skip_deserializing)]
@@ -41,6 +45,8 @@ pub struct NativeOverlay {
 struct Verdict {
     supported: bool,
     reason: Option<String>,
+    #[serde(default)]
+    lowerdir_append: Option<bool>,
 }
 
 /// The cheap question `rctr run` asks: may I use native overlay for a rootfs under
@@ -122,6 +128,7 @@ pub fn native(ctx: &Context, use_cache: bool) -> anyhow::Result<NativeOverlay> {
     let mut out = NativeOverlay {
         supported: v.supported,
         reason: v.reason,
+        lowerdir_append: v.lowerdir_append,
         kernel,
         store_fs,
         probed_at: std::time::SystemTime::now()
@@ -196,10 +203,12 @@ pub fn child_main(args: &[std::ffi::OsString]) -> anyhow::Result<ExitCode> {
         Ok(()) => Verdict {
             supported: true,
             reason: None,
+            lowerdir_append: runtime_mount(&dir),
         },
         Err(e) => Verdict {
             supported: false,
             reason: Some(format!("{e:#}")),
+            lowerdir_append: None,
         },
     };
     let _ = nix::mount::umount2("merged", nix::mount::MntFlags::MNT_DETACH);
@@ -207,6 +216,18 @@ pub fn child_main(args: &[std::ffi::OsString]) -> anyhow::Result<ExitCode> {
     let _ = std::fs::remove_dir_all(&dir);
     println!("{}", serde_json::to_string(&verdict)?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Mount an overlay the way the runtime does (new mount API, `lowerdir+` or its fallback)
+/// and say which way it went.
+fn runtime_mount(dir: &Path) -> Option<bool> {
+    use crate::runtime::{kernel, mount};
+    for d in ["upper2", "work2"] {
+        std::fs::create_dir_all(dir.join(d)).ok()?;
+    }
+    let lower = dir.join("lower");
+    mount::overlay_mount(&[&lower], &dir.join("upper2"), &dir.join("work2")).ok()?;
+    kernel::OVERLAY_LOWERDIR_APPEND.known()
 }
 
 /// The test proper, in the current dir: a write goes to upper, a delete leaves a whiteout and

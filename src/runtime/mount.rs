@@ -207,28 +207,42 @@ fn overlay_try(
     append: bool,
 ) -> Result<OwnedFd, (rustix::io::Errno, String)> {
     let fs = fsopen("overlay", FsOpenFlags::FSOPEN_CLOEXEC).map_err(|e| (e, String::new()))?;
+    let configure = || -> rustix::io::Result<()> {
+        fsconfig_set_string(&fs, "upperdir", upper)?;
+        fsconfig_set_string(&fs, "workdir", work)?;
+        // Unprivileged overlay keeps whiteouts/opaque markers in user.overlay.* xattrs.
+        fsconfig_set_flag(&fs, "userxattr")?;
+        fsconfig_create(&fs)
+    };
     let res = (|| -> rustix::io::Result<OwnedFd> {
         if append {
             for l in lower {
                 fsconfig_set_string(&fs, "lowerdir+", *l)?;
             }
+            configure()?;
         } else {
             let (cwd, list) = lowerdir_string(lower);
-            if let Some(dir) = cwd {
-                // Relative names keep a long layer list under the one-page option limit;
-                // they are resolved against the cwd when the options are parsed.
-                rustix::process::chdir(dir)?;
+            let set_all = || {
+                fsconfig_set_string(&fs, "lowerdir", list.as_str())?;
+                configure()
+            };
+            match cwd {
+                // Relative names keep a long layer list under the one-page option limit.
+                // They are resolved against the cwd when the options are parsed (at the
+                // fsconfig call since 6.5, at create before), so the cwd is changed for both.
+                Some(dir) => {
+                    let back =
+                        rustix::fs::open(".", OFlags::PATH | OFlags::CLOEXEC, Mode::empty())?;
+                    rustix::process::chdir(dir)?;
+                    let r = set_all();
+                    rustix::process::fchdir(&back)?;
+                    r?;
+                }
+                None => set_all()?,
             }
-            fsconfig_set_string(&fs, "lowerdir", list.as_str())?;
         }
-        fsconfig_set_string(&fs, "upperdir", upper)?;
-        fsconfig_set_string(&fs, "workdir", work)?;
-        // Unprivileged overlay keeps whiteouts/opaque markers in user.overlay.* xattrs.
-        fsconfig_set_flag(&fs, "userxattr")?;
-        fsconfig_create(&fs)?;
         fsmount(&fs, FsMountFlags::FSMOUNT_CLOEXEC, MountAttrFlags::empty())
     })();
-    let _ = rustix::process::chdir("/");
     res.map_err(|e| (e, fs_log(&fs)))
 }
 

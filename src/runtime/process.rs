@@ -319,13 +319,37 @@ pub fn enter_cwd(cwd: &Path) -> anyhow::Result<()> {
 /// the host's directories) leaks into the container (CVE-2024-21626).
 pub fn close_host_fds() {
     // SAFETY: close_range with CLOSE_RANGE_CLOEXEC only flips flags.
-    unsafe {
+    let rc = unsafe {
         libc::syscall(
             libc::SYS_close_range,
             3u32,
             u32::MAX,
             libc::CLOSE_RANGE_CLOEXEC,
-        );
+        )
+    };
+    if rc == 0 {
+        return;
+    }
+    // CLOSE_RANGE_CLOEXEC is Linux 5.11 (5.10 says EINVAL): flag each open fd instead, as
+    // listed by /proc/self/fd, else every fd number below the open-files limit.
+    let set = |fd: i32| {
+        // SAFETY: fcntl on an fd number; a closed one just fails with EBADF.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    };
+    match std::fs::read_dir("/proc/self/fd") {
+        Ok(dir) => {
+            let fds: Vec<i32> = dir
+                .flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .filter(|&fd| fd > 2)
+                .collect();
+            fds.into_iter().for_each(set);
+        }
+        Err(_) => {
+            let max = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+                .map_or(1024, |(soft, _)| soft.min(1 << 20) as i32);
+            (3..max).for_each(set);
+        }
     }
 }
 

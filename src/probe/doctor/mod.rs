@@ -2,7 +2,7 @@
 //! administrator runs to fix it. FAIL only for what blocks containers outright (no user
 //! namespace, no overlay at all, no usable store); degraded modes are WARN.
 use super::fixes::{install, Pkg};
-use super::Report;
+use super::{Probed, Report};
 use crate::idmap::{IdMap, MappingMode};
 use serde::Serialize;
 
@@ -36,6 +36,60 @@ fn c(status: Status, check: &'static str, message: String, fix: Option<String>) 
         message,
         fix,
     }
+}
+
+/// The kernel line: FAIL when a feature without fallback is missing (containers cannot
+/// start), else PASS naming the fallbacks in use.
+fn kernel_check(v: &mut Vec<Check>, r: &Report) {
+    use Status::*;
+    let release = &r.host.basics.kernel;
+    let k = match &r.rctr.kernel {
+        Probed::Ok(k) => k,
+        Probed::Failed { error } => {
+            v.push(c(
+                Warn,
+                "kernel",
+                format!("kernel {release}: features not tested ({error})"),
+                Some("the probe needs a user namespace: fix the lines above, then run rctr doctor again".into()),
+            ));
+            return;
+        }
+    };
+    let missing = k.missing();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|f| format!("{} (Linux {})", f.name, f.since))
+            .collect();
+        v.push(c(
+            Fail,
+            "kernel",
+            format!(
+                "kernel {release} lacks {}: containers cannot start (rctr needs Linux 5.10 or newer)",
+                names.join(", ")
+            ),
+            Some("boot a newer kernel (Linux 5.10 or later; your distribution's current one)".into()),
+        ));
+        return;
+    }
+    let fb: Vec<String> = k
+        .fallbacks()
+        .iter()
+        .map(|f| {
+            format!(
+                "no {} (Linux {}): {}",
+                f.name,
+                f.since,
+                f.fallback.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    let msg = if fb.is_empty() {
+        format!("kernel {release}: every feature rctr uses is there")
+    } else {
+        format!("kernel {release}: fallbacks in use: {}", fb.join("; "))
+    };
+    v.push(c(Pass, "kernel", msg, None));
 }
 
 fn show_map(m: &[IdMap]) -> String {
@@ -172,6 +226,7 @@ pub fn checks(r: &Report, user: &str) -> Vec<Check> {
         ));
     }
 
+    kernel_check(&mut v, r);
     storage::overlay_checks(&mut v, r);
     storage::store_checks(&mut v, r, user);
     session::session_checks(&mut v, r, user);

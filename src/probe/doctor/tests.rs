@@ -70,6 +70,7 @@ fn no_overlay_at_all_fails_with_install_and_chmod() {
         kernel: "5.4.0".into(),
         store_fs: "x".into(),
         probed_at: 0,
+        lowerdir_append: None,
         from_cache: false,
         elapsed_ms: 0.0,
     });
@@ -147,4 +148,42 @@ fn every_problem_has_a_fix() {
             assert!(c.fix.is_some(), "{c:?}");
         }
     }
+}
+
+#[test]
+fn kernel_below_the_floor_fails_and_fallbacks_pass() {
+    use crate::probe::kernel::{Feature, KernelFeatures};
+    let (mut r, _d) = report();
+    let f = |name: &str, present: bool, fallback: Option<&str>| Feature {
+        name: name.into(),
+        since: "5.x".into(),
+        present,
+        fallback: fallback.map(str::to_string),
+        error: None,
+    };
+    let mut k = KernelFeatures {
+        release: "6.1.0".into(),
+        boot_id: "b".into(),
+        features: vec![
+            f("mount_setattr", false, Some("remount")),
+            f("openat2", true, None),
+        ],
+        from_cache: false,
+    };
+    r.rctr.kernel = Probed::Ok(k.clone());
+    let c = checks(&r, "alice");
+    let x = c.iter().find(|c| c.check == "kernel").unwrap();
+    assert_eq!(x.status, Status::Pass);
+    assert!(x.message.contains("no mount_setattr"), "{}", x.message);
+    k.features
+        .push(f("openat2 with RESOLVE_IN_ROOT", false, None));
+    r.rctr.kernel = Probed::Ok(k);
+    let c = checks(&r, "alice");
+    let x = c.iter().find(|c| c.check == "kernel").unwrap();
+    assert_eq!(x.status, Status::Fail);
+    assert!(
+        x.message.contains("containers cannot start"),
+        "{}",
+        x.message
+    );
 }

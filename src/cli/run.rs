@@ -9,6 +9,7 @@ use crate::context::Context;
 use crate::error::ExitError;
 use crate::image::PullPolicy;
 use crate::monitor::Io;
+use crate::probe::overlay::RootMount;
 use crate::runtime::bundle::{self, BundleInput};
 use crate::runtime::settings::{self, Network, Settings};
 use crate::runtime::specgen;
@@ -364,7 +365,7 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
     )?;
     let (user_mounts, records) = mounts::resolve(ctx, &reqs)?;
     s.mounts = user_mounts;
-    let (mapping, mount_program, fuse_maps) = userns_plan(f, ctx, &store, &mut s)?;
+    let (mapping, root_mount, fuse_maps) = userns_plan(f, ctx, &store, &mut s)?;
     let cfg = img.config.config().clone();
     let image_name = img.names.first().cloned().unwrap_or_else(|| img.id.clone());
     let mut labels = std::collections::BTreeMap::new();
@@ -436,7 +437,8 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         image_config: cfg.as_ref(),
         lower: store.lower_dirs(&img),
         mapping: &mapping,
-        mount_program,
+        mount_program: root_mount.mount_program,
+        lowerdir_append: root_mount.lowerdir_append,
         fuse_maps,
         durable: !f.rm,
     };
@@ -472,22 +474,21 @@ fn userns_plan(
     ctx: &Context,
     store: &Store,
     s: &mut Settings,
-) -> anyhow::Result<(
-    crate::idmap::IdMapping,
-    Option<PathBuf>,
-    Option<(String, String)>,
-)> {
+) -> anyhow::Result<(crate::idmap::IdMapping, RootMount, Option<(String, String)>)> {
     let forced = f
         .storage_opt
         .iter()
         .find_map(|o| o.strip_prefix("overlay.mount_program=").map(PathBuf::from));
     let base = store.mapping().clone();
     if f.userns.as_deref() != Some("keep-id") {
-        let prog = match forced {
-            Some(p) => Some(p),
-            None => crate::probe::overlay::fallback_mount_program(ctx)?,
+        let root = match forced {
+            Some(p) => RootMount {
+                mount_program: Some(p),
+                lowerdir_append: None,
+            },
+            None => crate::probe::overlay::root_mount(ctx)?,
         };
-        return Ok((base, prog, None));
+        return Ok((base, root, None));
     }
     let keep = base.keep_id(ctx.uid, ctx.gid);
     if s.user.is_none() {
@@ -495,13 +496,24 @@ fn userns_plan(
     }
     if base.mode == crate::idmap::MappingMode::SingleId {
         // Every file of the image is the caller's already: nothing to shift.
-        return Ok((keep, forced, None));
+        let root = match forced {
+            Some(p) => RootMount {
+                mount_program: Some(p),
+                lowerdir_append: None,
+            },
+            None => crate::probe::overlay::root_mount(ctx)?,
+        };
+        return Ok((keep, root, None));
     }
     let prog = forced
         .or_else(|| crate::idmap::find_in_path("fuse-overlayfs"))
         .context("--userns=keep-id needs fuse-overlayfs (to show the image's files with their owners without copying the image): install it")?;
     let maps = crate::runtime::specgen::shift_maps(&base, &keep);
-    Ok((keep, Some(prog), Some(maps)))
+    let root = RootMount {
+        mount_program: Some(prog),
+        lowerdir_append: None,
+    };
+    Ok((keep, root, Some(maps)))
 }
 
 pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

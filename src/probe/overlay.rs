@@ -57,19 +57,33 @@ pub fn native_supported(ctx: &Context) -> anyhow::Result<bool> {
     Ok(native(ctx, true)?.supported)
 }
 
+/// How a container's root is mounted, from the cached overlay verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RootMount {
+    /// fuse-overlayfs instead of the kernel's overlay.
+    pub mount_program: Option<PathBuf>,
+    /// Whether the kernel's overlay takes `lowerdir+` (known from the probe: the runtime
+    /// then never tries the form this kernel refuses, which would log a kernel error at
+    /// every start).
+    pub lowerdir_append: Option<bool>,
+}
+
 /// The FUSE program to mount container roots with where the kernel's overlay cannot be used
 /// by this user on this store (Linux < 5.11, NFS, overlay on overlay…): `None` when native
 /// overlay works. Never a silent copy: no overlay at all is an error that says what to
 /// install. The verdict is cached per kernel and store filesystem, so `run` pays a small
 /// file read for it; the notice is printed when the verdict is new.
-pub fn fallback_mount_program(ctx: &Context) -> anyhow::Result<Option<PathBuf>> {
+pub fn root_mount(ctx: &Context) -> anyhow::Result<RootMount> {
     let v = match native(ctx, true) {
         Ok(v) => v,
         // Could not find out (e.g. no user namespace at all): the start reports that itself.
-        Err(_) => return Ok(None),
+        Err(_) => return Ok(RootMount::default()),
     };
     if v.supported {
-        return Ok(None);
+        return Ok(RootMount {
+            mount_program: None,
+            lowerdir_append: v.lowerdir_append,
+        });
     }
     let why = v.reason.as_deref().unwrap_or("refused");
     match super::tools::find(ctx, "fuse-overlayfs") {
@@ -79,7 +93,10 @@ pub fn fallback_mount_program(ctx: &Context) -> anyhow::Result<Option<PathBuf>> 
                     "Notice: the kernel's overlay is not usable here ({why}): container roots are mounted with fuse-overlayfs (slower; `rctr info` shows this)"
                 );
             }
-            Ok(Some(p))
+            Ok(RootMount {
+                mount_program: Some(p),
+                lowerdir_append: None,
+            })
         }
         None => anyhow::bail!(
             "cannot mount the container's root: the kernel's overlay is not usable here ({why}) and fuse-overlayfs is not installed: install the fuse-overlayfs package (`rctr doctor` checks this)"

@@ -19,6 +19,9 @@ pub struct BundleInput<'a> {
     pub mapping: &'a IdMapping,
     /// A FUSE overlay program instead of the kernel's overlay.
     pub mount_program: Option<PathBuf>,
+    /// Whether the kernel's overlay takes `lowerdir+` (the caller's cached probe); `None`:
+    /// the runtime finds out.
+    pub lowerdir_append: Option<bool>,
     /// `(uidmapping, gidmapping)` for the mount program (keep-id).
     pub fuse_maps: Option<(String, String)>,
     /// fsync config.json (a container that outlives this command); `--rm` skips it.
@@ -149,6 +152,7 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
         upper: overlay.join("diff"),
         work: overlay.join("work"),
         mount_program: input.mount_program.clone(),
+        lowerdir_append: input.lowerdir_append,
         fuse_uidmapping,
         fuse_gidmapping,
     };

@@ -54,6 +54,9 @@ pub const ANN_MOUNT_PROGRAM: &str = "io.rctr.rootfs.mount-program";
 /// uid/gid mappings for the mount program (`--userns=keep-id` shifts owners with it).
 pub const ANN_FUSE_UIDMAP: &str = "io.rctr.rootfs.fuse-uidmapping";
 pub const ANN_FUSE_GIDMAP: &str = "io.rctr.rootfs.fuse-gidmapping";
+/// "true"/"false": whether the kernel's overlay takes `lowerdir+` (found by the caller's
+/// cached probe, so the start never tries the refused form: each refusal logs a kernel error).
+pub const ANN_LOWERDIR_APPEND: &str = "io.rctr.rootfs.lowerdir-append";
 /// `user[:group]` to resolve against the container's /etc/passwd and /etc/group after the root
 /// is mounted (names cannot be resolved before: the image is only visible inside).
 pub const ANN_USER: &str = "io.rctr.user";
@@ -72,6 +75,7 @@ pub struct Layers {
     pub upper: PathBuf,
     pub work: PathBuf,
     pub mount_program: Option<PathBuf>,
+    pub lowerdir_append: Option<bool>,
     pub fuse_uidmapping: Option<String>,
     pub fuse_gidmapping: Option<String>,
 }
@@ -92,6 +96,7 @@ impl Layers {
                 .into(),
             work: get(ANN_WORK).context("io.rctr.rootfs.work missing")?.into(),
             mount_program: get(ANN_MOUNT_PROGRAM).map(PathBuf::from),
+            lowerdir_append: get(ANN_LOWERDIR_APPEND).map(|v| v == "true"),
             fuse_uidmapping: get(ANN_FUSE_UIDMAP),
             fuse_gidmapping: get(ANN_FUSE_GIDMAP),
         }))
@@ -116,6 +121,10 @@ impl Layers {
                 .mount_program
                 .as_ref()
                 .map(|p| p.to_string_lossy().into_owned()),
+        );
+        opt(
+            ANN_LOWERDIR_APPEND,
+            &self.lowerdir_append.map(|b| b.to_string()),
         );
         opt(ANN_FUSE_UIDMAP, &self.fuse_uidmapping);
         opt(ANN_FUSE_GIDMAP, &self.fuse_gidmapping);

@@ -28,6 +28,9 @@ const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
 pub fn mount_root(layers: &Layers, target: &Path) -> anyhow::Result<Option<std::process::Child>> {
     match &layers.mount_program {
         None => {
+            if let Some(known) = layers.lowerdir_append {
+                super::kernel::OVERLAY_LOWERDIR_APPEND.set(known);
+            }
             let lower: Vec<&Path> = layers.lower.iter().map(|p| p.as_path()).collect();
             let mnt = mount::overlay_mount(&lower, &layers.upper, &layers.work)?;
             mount::attach_path(&mnt, target)

@@ -463,6 +463,7 @@ mod tests {
             upper: "/u".into(),
             work: "/w".into(),
             mount_program: None,
+            lowerdir_append: None,
             fuse_uidmapping: None,
             fuse_gidmapping: None,
         };

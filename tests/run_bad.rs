@@ -188,6 +188,47 @@ fn failing_newuidmap() {
     assert!(stderr(&out).contains("newuidmap"), "{}", describe(&out));
 }
 
+/// A failure in the runtime helper before the container's PID 1 exists (here: the mount
+/// program cannot be run) reaches the user with its step and errno, for `--rm`, the
+/// foreground monitor and `-d` alike — never as a bare "exited before starting".
+#[test]
+fn helper_failures_name_their_step() {
+    require_lab!();
+    let sb = sandbox();
+    let bad = "overlay.mount_program=/nonexistent/fuse-overlayfs";
+    for args in [
+        &["run", "--rm", "--storage-opt", bad, "busybox", "true"][..],
+        &["run", "--storage-opt", bad, "busybox", "true"][..],
+    ] {
+        let out = sb.rctr(args);
+        assert_exit(&out, 125);
+        let err = stderr(&out);
+        assert!(
+            err.contains("mount program /nonexistent/fuse-overlayfs")
+                && err.contains("No such file or directory"),
+            "{}",
+            describe(&out)
+        );
+        assert!(!err.contains("exited before"), "{}", describe(&out));
+        let _ = sb.rctr(&["rm", "-fa"]);
+    }
+}
+
+/// `--log-level debug` prints the start path's timeline: the helper's and PID 1's steps.
+#[test]
+fn debug_log_level_prints_the_start_timeline() {
+    require_lab!();
+    let sb = sandbox();
+    let out = sb.rctr(&["--log-level", "debug", "run", "--rm", "busybox", "true"]);
+    assert_ok(&out);
+    let err = stderr(&out);
+    for step in ["helper: root mounted", "pid1: pivot_root done", "execve"] {
+        assert!(err.contains(step), "missing {step:?}\n{}", describe(&out));
+    }
+    let quiet = sb.rctr(&["run", "--rm", "busybox", "true"]);
+    assert!(!stderr(&quiet).contains("DEBU"), "{}", describe(&quiet));
+}
+
 #[test]
 fn closed_stdin_does_not_hang() {
     require_lab!();

@@ -293,13 +293,31 @@ pub fn start(
     }
     if let Some(f) = failure {
         let _ = wait_retry(&mut helper);
-        return Err(f);
+        return Err(below_floor(f));
     }
     Ok(Started {
         pid: pid.unwrap_or(0),
         pty,
         helper,
     })
+}
+
+/// A system call the kernel does not have (ENOSYS) means a kernel below rctr's floor: say
+/// so, instead of leaving the user with "Function not implemented".
+fn below_floor(f: StartFailure) -> StartFailure {
+    match f {
+        StartFailure::Runtime(m)
+            if m.contains(&std::io::Error::from_raw_os_error(libc::ENOSYS).to_string()) =>
+        {
+            let release = nix::sys::utsname::uname()
+                .map(|u| u.release().to_string_lossy().into_owned())
+                .unwrap_or_default();
+            StartFailure::Runtime(format!(
+                "{m}: kernel {release} lacks a system call rctr needs (rctr supports Linux 5.10 and newer; `rctr doctor` names what is missing)"
+            ))
+        }
+        f => f,
+    }
 }
 
 fn wait_retry(child: &mut Child) -> std::io::Result<std::process::ExitStatus> {

@@ -306,9 +306,7 @@ pub fn start(
 /// so, instead of leaving the user with "Function not implemented".
 fn below_floor(f: StartFailure) -> StartFailure {
     match f {
-        StartFailure::Runtime(m)
-            if m.contains(&std::io::Error::from_raw_os_error(libc::ENOSYS).to_string()) =>
-        {
+        StartFailure::Runtime(m) if m.contains("Function not implemented") => {
             let release = nix::sys::utsname::uname()
                 .map(|u| u.release().to_string_lossy().into_owned())
                 .unwrap_or_default();

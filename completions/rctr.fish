@@ -26,7 +26,7 @@ end
 
 complete -c rctr -n "__fish_rctr_needs_command" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_needs_command" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_needs_command" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_needs_command" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_needs_command" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_needs_command" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_needs_command" -s V -l version -d 'Print version'
@@ -64,14 +64,14 @@ complete -c rctr -n "__fish_rctr_needs_command" -f -a "attach" -d 'Attach to a r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template (e.g. \'{{.Host.Kernel}}\')' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand info" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand info" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s f -l format -d 'Output format: json (the checks as a list)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s V -l version -d 'Print version'
@@ -85,7 +85,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand pull" -l authfile -d 'Path of 
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand pull" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand pull" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -s a -l all-tags -d 'Pull all tagged images of the repository (not supported)'
@@ -96,7 +96,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand images" -l format -d 'Pretty-p
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l sort -d 'Sort by created, id, repository, size or tag' -r
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand images" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand images" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand images" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l digests -d 'Show digests'
@@ -107,7 +107,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand images" -s h -l help -d 'Print
 complete -c rctr -n "__fish_rctr_using_subcommand images" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s a -l all -d 'Remove all images'
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s f -l force -d 'Also remove images used by (stopped) containers, removing those containers, and images with several names referenced by ID'
@@ -117,13 +117,13 @@ complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s h -l help -d 'Print he
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand tag" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand tag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand untag" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand untag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -s V -l version -d 'Print version'
@@ -133,7 +133,7 @@ image\t''
 all\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s s -l size -d 'Display the total file size (accepted; sizes are always shown)'
@@ -141,7 +141,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s h -l help -d 'Prin
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s V -l version -d 'Print version'
@@ -161,7 +161,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by created, id, repository, size or tag' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
@@ -175,7 +175,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l sort -d 'Sort by created, id, repository, size or tag' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l digests -d 'Show digests'
@@ -186,7 +186,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all images'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Also remove images used by (stopped) containers, removing those containers, and images with several names referenced by ID'
@@ -204,7 +204,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s a -l all-tags -d 'Pull all tagged images of the repository (not supported)'
@@ -212,26 +212,26 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images not used by containers, not only dangling ones'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
@@ -239,7 +239,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
@@ -248,7 +248,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 docker-archive\t'The `docker save` layout in a tar (podman\'s default)'"
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l compress -d 'Accepted for podman compatibility (layers are always written uncompressed)'
@@ -257,7 +257,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from FILE (default: stdin)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
@@ -269,7 +269,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand login" -l tls-verify -d 'Requi
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand login" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand login" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l get-login -d 'Print the username stored for REGISTRY and exit'
@@ -278,7 +278,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand login" -s V -l version -d 'Pri
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l authfile -d 'Path of the authentication file' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand logout" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logout" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -s a -l all -d 'Remove the credentials of all registries'
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -s h -l help -d 'Print help'
@@ -288,7 +288,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand save" -l format -d 'Archive fo
 docker-archive\t'The `docker save` layout in a tar (podman\'s default)'"
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand save" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand save" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand save" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l compress -d 'Accepted for podman compatibility (layers are always written uncompressed)'
@@ -297,7 +297,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand save" -s V -l version -d 'Prin
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s i -l input -d 'Read from FILE (default: stdin)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand load" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s h -l help -d 'Print help'
@@ -308,7 +308,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand ps" -l format -d 'Pretty-print
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l sort -d 'Sort output by: command, created, id, image, names, runningfor, status' -r
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand ps" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand ps" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s q -l quiet -d 'Print only the container IDs'
@@ -370,7 +370,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l authfile -d 'Path of t
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l help -d 'Print help'
@@ -384,7 +384,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -s q -l quiet -d 'Suppres
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s V -l version -d 'Print version'
@@ -397,7 +397,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver (only "local")' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Succeed when the volume already exists'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -405,7 +405,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Go template or json' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the volume names'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the header'
@@ -413,7 +413,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers using them first'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all volumes'
@@ -422,14 +422,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Go template or json' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect all volumes'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
@@ -439,7 +439,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand logs" -l until -d 'Show logs u
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l tail -d 'Output the specified number of lines at the end of the logs (-1: all)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand logs" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -s l -l latest -d 'Act on the latest container created'
@@ -452,7 +452,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand stop" -s t -l time -d 'Seconds
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand stop" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stop" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s i -l ignore -d 'Ignore errors when a specified container is missing'
@@ -463,7 +463,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand kill" -s s -l signal -d 'Signa
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand kill" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand kill" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -s a -l all -d 'Signal all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -s l -l latest -d 'Act on the latest container created'
@@ -473,7 +473,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand rm" -s t -l time -d 'Seconds t
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
@@ -487,7 +487,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand wait" -l condition -d 'Conditi
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -s i -l interval -d 'Time interval to wait before polling (accepted: rctr does not poll)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand wait" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand wait" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -s l -l latest -d 'Act on the latest container created'
@@ -495,13 +495,13 @@ complete -c rctr -n "__fish_rctr_using_subcommand wait" -s h -l help -d 'Print h
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand rename" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rename" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand port" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand port" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s a -l all -d 'Display port information for all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s l -l latest -d 'Act on the latest container created'
@@ -515,7 +515,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand exec" -l detach-keys -d 'Key s
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l preserve-fds -d 'Pass N additional file descriptors (accepted only as 0)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand exec" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -s d -l detach -d 'Run the command in the background and print nothing'
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -s i -l interactive -d 'Keep STDIN open'
@@ -530,7 +530,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand start" -l sig-proxy -d 'Forwar
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand start" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
 complete -c rctr -n "__fish_rctr_using_subcommand start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
@@ -541,7 +541,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand start" -s V -l version -d 'Pri
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s t -l time -d 'Seconds to wait for stop before killing the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand restart" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s a -l all -d 'Restart all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s l -l latest -d 'Act on the latest container created'
@@ -594,7 +594,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l authfile -d 'Path o
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
@@ -607,7 +607,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Supp
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s V -l version -d 'Print version'
@@ -636,7 +636,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort output by: command, created, id, image, names, runningfor, status' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the container IDs'
@@ -656,7 +656,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l sort -d 'Sort output by: command, created, id, image, names, runningfor, status' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the container IDs'
@@ -718,7 +718,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
@@ -776,7 +776,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l creds -d 'Credentials USERNAME[:PASSWORD] for the registry' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
@@ -793,7 +793,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
@@ -805,7 +805,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Ignore errors when a specified container is missing'
@@ -815,7 +815,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for stop before killing the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s l -l latest -d 'Act on the latest container created'
@@ -826,7 +826,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l cidfile -d 'Read the container ID from the file (accepted for podman compatibility)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s l -l latest -d 'Act on the latest container created'
@@ -836,7 +836,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
@@ -849,7 +849,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Display the total file size (accepted)'
@@ -860,7 +860,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Output the specified number of lines at the end of the logs (-1: all)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s l -l latest -d 'Act on the latest container created'
@@ -877,7 +877,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass N additional file descriptors (accepted only as 0)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Run the command in the background and print nothing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep STDIN open'
@@ -890,7 +890,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Time interval to wait before polling (accepted: rctr does not poll)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the latest container created'
@@ -898,7 +898,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'Display port information for all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s l -l latest -d 'Act on the latest container created'
@@ -906,13 +906,13 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
@@ -922,7 +922,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'
@@ -931,20 +931,20 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only prune containers matching the filters (label, until, …)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s V -l version -d 'Print version'
@@ -953,7 +953,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_su
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Only prune objects matching the filters (accepted for containers)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not only dangling ones'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
@@ -962,14 +962,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand top" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand top" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand top" -s h -l help -d 'Print help'
@@ -979,7 +979,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand attach" -l sig-proxy -d 'Forwa
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand attach" -l log-level -d 'Log level (accepted for podman compatibility)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'

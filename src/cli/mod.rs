@@ -62,7 +62,7 @@ pub struct GlobalArgs {
     /// Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback
     #[arg(long, global = true, value_name = "PATH")]
     pub runroot: Option<PathBuf>,
-    /// Log level (accepted for podman compatibility)
+    /// Log level (debug: print the container start timeline and the runtime helpers' steps)
     #[arg(
         long,
         global = true,

@@ -25,9 +25,8 @@
 # left (console.log, out/checks/*.log, out/payload.log) is in the run directory printed at
 # the end, under $RCTR_LAB_DIR/vm/runs/.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
 [ "$(id -u)" = 0 ] || vm_die "boot.sh: run as root (sudo $0)"
 

@@ -18,9 +18,8 @@
 # `dpkg -i --force-depends` (their Depends name newer kmod/linux-base than bookworm has; the
 # bookworm ones work) and their postinst builds each initrd with bookworm's initramfs-tools.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
 [ "$(id -u)" = 0 ] || vm_die "build-image.sh: run as root"
 [ $# -ge 2 ] || vm_die "usage: build-image.sh OUTDIR SUITE=KERNEL.deb..."
@@ -131,8 +130,24 @@ MASK=(
   systemd-timesyncd.service systemd-binfmt.service
   proc-sys-fs-binfmt_misc.automount sys-kernel-debug.mount sys-kernel-tracing.mount
   sys-kernel-config.mount dev-hugepages.mount dev-mqueue.mount
+  systemd-update-utmp.service systemd-update-utmp-runlevel.service systemd-random-seed.service
+  systemd-journal-flush.service modprobe@drm.service modprobe@dm_mod.service
+  systemd-pcrphase.service systemd-pcrphase-sysinit.service systemd-repart.service
+  # udev: the devices the guest needs are bound in the initrd already (virtio) or static
+  # (/dev/fuse, /dev/net/tun from kmod-static-nodes, modes from the tmpfiles lines above);
+  # its coldplug of every device costs seconds under TCG. A stage that needs udev (hotplug,
+  # device units) unmasks it in a hook: rm /etc/systemd/system/systemd-udev*.
+  systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service
+  systemd-udevd-control.socket systemd-udevd-kernel.socket
 )
 for u in "${MASK[@]}"; do ln -sf /dev/null "$ROOT/etc/systemd/system/$u"; done
+# Generators run before any unit, one exec each: keep fstab, debug (systemd.mask= on the
+# command line) and run; the others look for hardware, crypto, sysv scripts or gettys.
+mkdir -p "$ROOT/etc/systemd/system-generators"
+for g in cryptsetup gpt-auto hibernate-resume integritysetup rc-local system-update sysv \
+         veritysetup getty; do
+  ln -sf /dev/null "$ROOT/etc/systemd/system-generators/systemd-$g-generator"
+done
 ln -sf /lib/systemd/system/multi-user.target "$ROOT/etc/systemd/system/default.target"
 install -m 0644 "$HERE/image/rctr-vm.service" "$ROOT/etc/systemd/system/rctr-vm.service"
 install -m 0755 "$HERE/image/rctr-vm-entry" "$ROOT/usr/local/sbin/rctr-vm-entry"

@@ -47,7 +47,12 @@ note() {
   { printf '%s\n' "$*" >&3; } 2>/dev/null || true
 }
 
-uid_of() { id -u "$1"; }
+# vm_elapsed T0 — seconds since T0 (an $EPOCHREALTIME value), one decimal; no fork.
+vm_elapsed() {
+  local a=${1/[.,]/} b=${EPOCHREALTIME/[.,]/}
+  local ms=$(( (b - a) / 1000 ))
+  printf '%d.%d' $((ms / 1000)) $(((ms % 1000) / 100))
+}
 
 # as_user USER CMD... — see the top of the file. Every fork+exec costs tens of ms under TCG,
 # so the passwd lookups are cached and the command is only timeout → setpriv → env → CMD.
@@ -92,7 +97,9 @@ _ur() {
   shift
   ef=$(mktemp)
   if [ "$in" = /dev/null ]; then echo "+ [$VM_USER] $*"; else echo "+ [$VM_USER] $* < $in"; fi
+  local t0=$EPOCHREALTIME
   OUT=$(as_user "$VM_USER" "$@" < "$in" 2> "$ef") || rc=$?
+  echo "  ($(vm_elapsed "$t0") s)"
   ERR=$(cat "$ef")
   rm -f "$ef"
   [ -n "$OUT" ] && printf '%s\n' "$OUT"
@@ -126,7 +133,7 @@ check() {
   shift
   local log=$VM_CHECKS/$name.log
   printf '== check %s: %s\n' "$name" "$*" >> "$VM_OUT/progress.log"
-  t0=$(date +%s%N)
+  t0=$EPOCHREALTIME
   # Not `( … ) || rc=$?`: bash ignores set -e inside anything on the left of || (the first
   # failing command would not end the check).
   local had_e=0
@@ -134,8 +141,7 @@ check() {
   ( set -e; "$@" ) 3>&1 > "$log" 2>&1 < /dev/null
   rc=$?
   [ "$had_e" = 1 ] && set -e
-  dt=$(( ($(date +%s%N) - t0) / 1000000 ))
-  dt=$(printf '%d.%01d' $((dt / 1000)) $(((dt % 1000) / 100)))
+  dt=$(vm_elapsed "$t0")
   if [ "$rc" = 0 ]; then
     VM_N_OK=$((VM_N_OK + 1))
     result "ok $name (${dt}s)"

@@ -6,12 +6,16 @@
 #   3. scripts/gen-docs.sh --check   completions/ and man/ match the CLI
 #   4. cargo test                unit tests + integration tests (run as the unprivileged lab
 #                                users by tests/common/mod.rs; with CI=true a skip is a failure)
-#   5. packaging/build.sh --check    .deb (and .rpm) build and contain what they should
-#   6. no rctr process left behind by the tests
+#   5. tests/vm/matrix.sh        the kernel matrix: a cached Debian 12 VM booted (qemu, TCG) on
+#                                Debian 11/12/13's kernels 5.10/6.1/6.12, rctr as unprivileged
+#                                users inside (tests/vm/README.md; ≈4.5 min warm, ≈6 min cold)
+#   6. packaging/build.sh --check    .deb (and .rpm) build and contain what they should
+#   7. no rctr process left behind by the tests
 #
 # The lab registries stay running afterwards (later runs reuse them). Logs: target/test-logs/.
-# Env: CI=true (skips are fatal), RCTR_TEST_SKIP_PACKAGING=1, CARGO_TEST_ARGS="..." (passed
-# to cargo test, e.g. "--test cli_basics").
+# Env: CI=true (skips are fatal), RCTR_TEST_SKIP_PACKAGING=1, RCTR_TEST_SKIP_VM=1 (local
+# runs only: ignored with CI=true), CARGO_TEST_ARGS="..." (passed to cargo test, e.g.
+# "--test cli_basics"); tests/vm/matrix.sh reads RCTR_VM_* (e.g. RCTR_VM_KERNELS="6.1").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -83,6 +87,14 @@ step build cargo build --all-targets || finish
 step docs scripts/gen-docs.sh --check
 # shellcheck disable=SC2086
 step test env RCTR_IT_RUN="$RUN_ID" cargo test --no-fail-fast ${CARGO_TEST_ARGS:-}
+# The VM stage: skippable on a developer's machine, never in CI (the old kernels are where
+# rootless containers break first).
+if [ "${RCTR_TEST_SKIP_VM:-0}" = 1 ] && [ "$CI" != true ]; then
+  SUMMARY+=("$(printf '  %-10s skipped (RCTR_TEST_SKIP_VM=1)' vm)")
+else
+  [ "${RCTR_TEST_SKIP_VM:-0}" = 1 ] && echo "RCTR_TEST_SKIP_VM=1 ignored: CI=true runs the VM stage"
+  step vm tests/vm/matrix.sh
+fi
 if [ "${RCTR_TEST_SKIP_PACKAGING:-0}" != 1 ] && [ -x packaging/build.sh ]; then
   # The debug build already made above is packaged: this checks the packaging, not the
   # optimiser, and saves a full release compile (see packaging/build.sh --profile).

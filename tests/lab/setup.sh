@@ -29,6 +29,9 @@ PKGS=(
   hyperfine time procps psmisc libcap2-bin attr acl util-linux podman runc
   # packaging (packaging/build.sh)
   rpm dpkg-dev
+  # the VM stage (tests/vm: qemu under TCG, image built with debootstrap + mkfs.ext4 -d,
+  # rctr copied in with objcopy --strip-debug)
+  qemu-system-x86 e2fsprogs binutils
 )
 missing=()
 for p in "${PKGS[@]}"; do

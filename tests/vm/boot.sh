@@ -81,14 +81,19 @@ fi
 
 vm_log "booting $rel (image $(basename "$VM_IMAGE"), run $VM_RUN)"
 t0=$SECONDS
-# Stream the console while the VM runs.
-tail -n +1 -F "$VM_RUN/console.log" 2>/dev/null &
-tailpid=$!
+# Stream the console while the VM runs: the boot in the background, tail until it ends
+# (--pid: tail reads what is left, then exits). A TERM/^C to this script still kills qemu:
+# vm_kill_all finds it by its pid file.
+# Both in the background and waited for with `wait`: bash runs a trap only between
+# commands, and `wait` is the one it interrupts.
+vm_boot "$rel" &
+bootpid=$!
+tail -n +1 -F --pid="$bootpid" "$VM_RUN/console.log" 2>/dev/null &
+VM_BG_PIDS+=("$bootpid" "$!")
+wait "$!" || true
 brc=0
-vm_boot "$rel" || brc=$?
-sleep 0.3
-kill "$tailpid" 2>/dev/null || true
-wait "$tailpid" 2>/dev/null || true
+wait "$bootpid" || brc=$?
+VM_BG_PIDS=()   # ended: nothing for the exit trap to kill
 echo
 if [ "$brc" != 0 ]; then
   vm_log "boot failed ($brc) after $((SECONDS - t0)) s; run dir $VM_RUN"

@@ -21,7 +21,9 @@
 #
 # Users: as_user USER CMD... runs CMD with setpriv (no PAM session: like a batch job or sudo
 # -u), a clean environment, HOME as cwd, XDG_RUNTIME_DIR=/run/user/UID and the user bus only
-# when logind made them for that user, and a hard per-command timeout (VM_CMD_TIMEOUT).
+# when logind made them for that user, and a hard per-command timeout (VM_CMD_TIMEOUT); it
+# stays in the payload's system cgroup. as_user_unit USER CMD... runs CMD inside the user's
+# own systemd manager instead (its cgroup subtree, delegated controllers).
 
 VM_SHARE=${VM_SHARE:-/vm}
 VM_OUT=$VM_SHARE/out
@@ -76,6 +78,21 @@ as_user() {
   [ -n "$VM_USER_ENV" ] && envs+=($VM_USER_ENV)
   (cd "$home" && exec timeout -k 5 "$VM_CMD_TIMEOUT" \
      setpriv --reuid "$uid" --regid "$gid" --init-groups env -i "${envs[@]}" "$@")
+}
+
+# as_user_unit USER CMD... — CMD as a transient service of USER's own systemd manager
+# (lingering users have one): in user@UID.service's cgroup subtree with what it delegates,
+# the manager's environment, stdin/stdout/stderr passed through (--pipe), CMD's exit status.
+# For the systemd-cgroup stage; extra systemd-run words (e.g. "-p MemoryMax=64M") in
+# VM_UNIT_ARGS. Measured on 6.1 under TCG: ≈1.1 s per call (as_user: ≈0.1 s).
+VM_UNIT_ARGS=${VM_UNIT_ARGS:-}
+as_user_unit() {
+  local u=$1 home
+  shift
+  home=$(getent passwd "$u" | cut -d: -f6)
+  # shellcheck disable=SC2086  # VM_UNIT_ARGS is a word list
+  timeout -k 5 "$VM_CMD_TIMEOUT" systemd-run --machine="$u@.host" --user --pipe --wait \
+    --quiet --collect --working-directory="$home" $VM_UNIT_ARGS "$@"
 }
 
 # ur CMD... — inside a check: run CMD as $VM_USER; echo the command, its stdout and stderr

@@ -54,6 +54,7 @@ VM_RCTR_BIN=${RCTR_VM_RCTR:-$VM_REPO/target/debug/rctr}
 VM_IMAGE=
 VM_RUN=
 VM_QEMU_PIDS=()
+VM_BG_PIDS=()   # helpers of the caller (console tails, a backgrounded vm_boot): ended too
 
 vm_log() { printf '[vm %s] %s\n' "$(date +%T)" "$*" >&2; }
 vm_die() { printf 'tests/vm: %s\n' "$*" >&2; exit 1; }
@@ -201,7 +202,7 @@ vm_kill_all() {
   for p in "${VM_QEMU_PIDS[@]}"; do
     kill -TERM "$p" 2>/dev/null || true
   done
-  sleep 0.5
+  [ ${#VM_QEMU_PIDS[@]} = 0 ] || sleep 0.5
   for p in "${VM_QEMU_PIDS[@]}"; do
     kill -KILL "$p" 2>/dev/null || true
   done
@@ -213,6 +214,10 @@ vm_kill_all() {
     fi
   fi
   VM_QEMU_PIDS=()
+  for p in "${VM_BG_PIDS[@]}"; do
+    kill -TERM "$p" 2>/dev/null || true
+  done
+  VM_BG_PIDS=()
 }
 
 # Kill qemu whatever happens to the caller (error, ^C, TERM from a CI timeout). A caller that
@@ -252,7 +257,7 @@ vm_boot() {  # RELEASE → 0 payload ran (rc in share/out/rc), 124 timeout, 1 no
   rc=$?
   VM_QEMU_PIDS=()
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    echo "VM timed out after ${VM_TIMEOUT}s (kernel $rel); console tail ($console):" >&2
+    echo "VM timed out after ${VM_TIMEOUT}s (kernel $rel); console tail ($console; RCTR_VM_VERBOSE=1 shows the kernel's messages too):" >&2
     tail -40 "$console" | sed 's/^/  | /' >&2
     return 124
   fi

@@ -63,14 +63,18 @@ for k in $KERNELS; do
   cp "$FILES"/* "$VM_RUN/share/files/"
   res=$VM_RUN/share/out/results
   touch "$res"
-  # The payload's lines as they arrive (a boot is minutes of otherwise silent TCG).
-  tail -n +1 -F "$res" 2>/dev/null | sed -u "s/^/  [$k] /" &
-  tailpid=$!
+  # The payload's lines as they arrive (a boot is minutes of otherwise silent TCG): the boot
+  # in the background, tail until it ends (--pid: tail reads what is left, then exits). A
+  # TERM/^C still kills qemu: vm_kill_all finds it by its pid file.
+  # (both waited for with `wait`: bash runs a trap only between commands or in a wait)
+  vm_boot "$rel" &
+  bootpid=$!
+  tail -n +1 -F --pid="$bootpid" "$res" 2>/dev/null | sed -u "s/^/  [$k] /" &
+  VM_BG_PIDS+=("$bootpid" "$!")
+  wait "$!" || true
   brc=0
-  vm_boot "$rel" || brc=$?
-  sleep 0.3
-  kill "$tailpid" 2>/dev/null || true
-  wait "$tailpid" 2>/dev/null || true
+  wait "$bootpid" || brc=$?
+  VM_BG_PIDS=()   # ended: nothing for the exit trap to kill
   dt=$((SECONDS - t))
   nok=$(grep -c '^ok ' "$res" || true)
   nfail=$(grep -c '^FAIL ' "$res" || true)

@@ -238,12 +238,14 @@ pub fn child_main(args: &[std::ffi::OsString]) -> anyhow::Result<ExitCode> {
 /// Mount an overlay the way the runtime does (new mount API, `lowerdir+` or its fallback)
 /// and say which way it went.
 fn runtime_mount(dir: &Path) -> Option<bool> {
-    use crate::runtime::{kernel, mount};
-    for d in ["upper2", "work2"] {
+    use crate::runtime::{kernel, overlay};
+    for d in ["upper2", "work2", "merged2"] {
         std::fs::create_dir_all(dir.join(d)).ok()?;
     }
     let lower = dir.join("lower");
-    mount::overlay_mount(&[&lower], &dir.join("upper2"), &dir.join("work2")).ok()?;
+    let merged = dir.join("merged2");
+    overlay::mount_at(&[&lower], &dir.join("upper2"), &dir.join("work2"), &merged).ok()?;
+    let _ = nix::mount::umount2(&merged, nix::mount::MntFlags::MNT_DETACH);
     kernel::OVERLAY_LOWERDIR_APPEND.known()
 }
 

@@ -5,7 +5,7 @@
 //! |-------------------------------------------|--------------|----------------------------------------|
 //! | `mount_setattr(2)`                        | 5.12         | `mount(MS_REMOUNT\|MS_BIND)` after the attach, keeping the flags `statvfs` reports (the locked ones) |
 //! | `open_tree(OPEN_TREE_CLONE)` of a detached mount | 6.15-ish (6.12 refuses it) | a fresh mount per path |
-//! | overlay `fsconfig("lowerdir+")`           | 6.8          | one `lowerdir=` string (relative paths when long) |
+//! | overlay `fsconfig("lowerdir+")`           | 6.8          | classic `mount(2)` with one `lowerdir=` string (relative names when long; fsconfig takes only 256 bytes) |
 //!
 //! Each answer is remembered for the life of the process after the first refusal, so a kernel
 //! that has the feature pays nothing and one that lacks it pays one failed syscall per start.

@@ -24,6 +24,7 @@ mod copyup;
 mod init;
 pub mod kernel;
 pub mod mount;
+pub mod overlay;
 pub mod process;
 pub mod pty;
 pub mod rootfs;

@@ -137,7 +137,7 @@ fn attr_flags(set: u64) -> MountAttrFlags {
 }
 
 /// Read the kernel's explanation for a failed fsconfig/fsmount from the fs context fd.
-fn fs_log(fs: &OwnedFd) -> String {
+pub(super) fn fs_log(fs: &OwnedFd) -> String {
     let mut out = Vec::new();
     let mut buf = [0u8; 512];
     for _ in 0..8 {
@@ -177,100 +177,6 @@ pub fn fs_mount(
     })();
     res.map(Mnt::from)
         .map_err(|e| anyhow!("mounting {fstype}: {e}{}", fs_log(&fs)))
-}
-
-/// The overlay for a container's root: `lower` top-most first.
-pub fn overlay_mount(lower: &[&Path], upper: &Path, work: &Path) -> anyhow::Result<Mnt> {
-    use super::kernel::OVERLAY_LOWERDIR_APPEND as APPEND;
-    // `lowerdir+` (Linux 6.8) takes one layer per call: no page-size limit on the list.
-    // Before 6.5 overlay parses its options only at create time (a "legacy" context), so a
-    // refusal shows there, not at the fsconfig call.
-    if APPEND.maybe() {
-        match overlay_try(lower, upper, work, true) {
-            Ok(m) => {
-                APPEND.set(true);
-                return Ok(m.into());
-            }
-            Err((rustix::io::Errno::INVAL, _)) if APPEND.known().is_none() => APPEND.set(false),
-            Err((e, log)) => return Err(anyhow!("mounting the native overlay: {e}{log}")),
-        }
-    }
-    overlay_try(lower, upper, work, false)
-        .map(Into::into)
-        .map_err(|(e, log)| anyhow!("mounting the native overlay: {e}{log}"))
-}
-
-fn overlay_try(
-    lower: &[&Path],
-    upper: &Path,
-    work: &Path,
-    append: bool,
-) -> Result<OwnedFd, (rustix::io::Errno, String)> {
-    let fs = fsopen("overlay", FsOpenFlags::FSOPEN_CLOEXEC).map_err(|e| (e, String::new()))?;
-    let configure = || -> rustix::io::Result<()> {
-        fsconfig_set_string(&fs, "upperdir", upper)?;
-        fsconfig_set_string(&fs, "workdir", work)?;
-        // Unprivileged overlay keeps whiteouts/opaque markers in user.overlay.* xattrs.
-        fsconfig_set_flag(&fs, "userxattr")?;
-        fsconfig_create(&fs)
-    };
-    let res = (|| -> rustix::io::Result<OwnedFd> {
-        if append {
-            for l in lower {
-                fsconfig_set_string(&fs, "lowerdir+", *l)?;
-            }
-            configure()?;
-        } else {
-            let (cwd, list) = lowerdir_string(lower);
-            let set_all = || {
-                fsconfig_set_string(&fs, "lowerdir", list.as_str())?;
-                configure()
-            };
-            match cwd {
-                // Relative names keep a long layer list under the one-page option limit.
-                // They are resolved against the cwd when the options are parsed (at the
-                // fsconfig call since 6.5, at create before), so the cwd is changed for both.
-                Some(dir) => {
-                    let back =
-                        rustix::fs::open(".", OFlags::PATH | OFlags::CLOEXEC, Mode::empty())?;
-                    rustix::process::chdir(dir)?;
-                    let r = set_all();
-                    rustix::process::fchdir(&back)?;
-                    r?;
-                }
-                None => set_all()?,
-            }
-        }
-        fsmount(&fs, FsMountFlags::FSMOUNT_CLOEXEC, MountAttrFlags::empty())
-    })();
-    res.map_err(|e| (e, fs_log(&fs)))
-}
-
-/// The legacy `lowerdir=` value: absolute paths, or — when that would not fit in the page
-/// the kernel copies options into — names relative to the layers' common parent.
-fn lowerdir_string<'a>(lower: &[&'a Path]) -> (Option<&'a Path>, String) {
-    let abs: Vec<String> = lower.iter().map(|l| escape_overlay_path(l)).collect();
-    let abs = abs.join(":");
-    if abs.len() < 3072 {
-        return (None, abs);
-    }
-    let mut common = lower[0].parent();
-    while let Some(c) = common {
-        if lower.iter().all(|l| l.starts_with(c)) {
-            break;
-        }
-        common = c.parent();
-    }
-    match common {
-        Some(c) => {
-            let rel: Vec<String> = lower
-                .iter()
-                .map(|l| escape_overlay_path(l.strip_prefix(c).unwrap_or(l)))
-                .collect();
-            (Some(c), rel.join(":"))
-        }
-        None => (None, abs),
-    }
 }
 
 /// Escape `\`, `:` and `,` in a path for the legacy overlay/fuse-overlayfs option string.

@@ -32,9 +32,7 @@ pub fn mount_root(layers: &Layers, target: &Path) -> anyhow::Result<Option<std::
                 super::kernel::OVERLAY_LOWERDIR_APPEND.set(known);
             }
             let lower: Vec<&Path> = layers.lower.iter().map(|p| p.as_path()).collect();
-            let mnt = mount::overlay_mount(&lower, &layers.upper, &layers.work)?;
-            mount::attach_path(&mnt, target)
-                .with_context(|| format!("attaching the overlay on {}", target.display()))?;
+            super::overlay::mount_at(&lower, &layers.upper, &layers.work, target)?;
             Ok(None)
         }
         Some(prog) => mount_fuse(prog, layers, target).map(Some),

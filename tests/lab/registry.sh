@@ -75,7 +75,8 @@ start_one() {  # addr kind
   [ -x "$REGISTRY_BIN" ] || die "$REGISTRY_BIN missing: run tests/lab/setup.sh (package docker-registry)"
   write_config "$addr" "$kind"
   setsid "$REGISTRY_BIN" serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
-  echo $! > "$d/registry.pid"
+  local pid=$!
+  echo "$pid" > "$d/registry.pid"
   for _ in $(seq 1 100); do
     # 200 (anonymous) or 401 (auth) both mean it is serving.
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://$addr/v2/" || true)
@@ -83,7 +84,9 @@ start_one() {  # addr kind
       echo "registry $addr ($kind) started, pid $(cat "$d/registry.pid"), data $d/data"
       return 0
     fi
-    is_running "$addr" || break
+    # Only "the process is gone" ends the wait early: right after the fork, /proc/PID/exe is
+    # still bash or setsid, not the registry (a race that failed CI on a fresh machine).
+    [ -d "/proc/$pid" ] || break
     sleep 0.1
   done
   echo "registry $addr failed to start; log $d/registry.log:" >&2

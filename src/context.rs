@@ -34,6 +34,8 @@ pub struct Context {
     pub runtime_source: RuntimeDirSource,
     /// `--log-level debug` (or trace).
     pub debug: bool,
+    /// How long a lock wait may take (`$RCTR_LOCK_TIMEOUT` seconds, default 60).
+    pub lock_timeout: std::time::Duration,
     /// Snapshot of the environment; look up variables through [`Context::var`].
     env: HashMap<String, OsString>,
 }
@@ -92,7 +94,14 @@ impl Context {
             Some(r) => (absolute(r)?, RuntimeDirSource::Flag),
             None => choose_runtime_dir(env.get("XDG_RUNTIME_DIR").map(PathBuf::from), uid, &env),
         };
+        let lock_timeout = env
+            .get("RCTR_LOCK_TIMEOUT")
+            .and_then(|v| v.to_str()?.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(std::time::Duration::from_secs_f64)
+            .unwrap_or(std::time::Duration::from_secs(60));
         Ok(Context {
+            lock_timeout,
             uid,
             gid,
             user,
@@ -128,6 +137,34 @@ impl Context {
         let d = self.runtime_dir();
         ensure_private_dir(&d, self.uid)?;
         Ok(d)
+    }
+
+    /// Verify the store root and the runtime dir before a command reads or writes either:
+    /// created 0700 when missing, refused when another user owns or can write them (or, for
+    /// the runtime dir, when it is a symlink), tightened when merely readable by others.
+    /// Returns the notices to print (once: a tightened dir is private from then on).
+    pub fn secure_dirs(&self) -> anyhow::Result<Vec<String>> {
+        let mut notes = Vec::new();
+        notes.extend(crate::privdir::ensure_store_root(&self.data_dir, self.uid)?);
+        // An XDG_RUNTIME_DIR was checked when chosen (ours, 0700, not a symlink); a fallback
+        // under the shared temp dir and a --runroot are checked here, before any use.
+        if self.runtime_source != RuntimeDirSource::Xdg {
+            notes.extend(crate::privdir::ensure_private_dir(
+                &self.runtime_base,
+                self.uid,
+                "runtime dir",
+            )?);
+        }
+        let rd = self.runtime_dir();
+        if std::fs::symlink_metadata(&rd).is_ok() {
+            notes.extend(crate::privdir::check_private_dir(
+                &rd,
+                self.uid,
+                "runtime dir",
+                true,
+            )?);
+        }
+        Ok(notes)
     }
 
     /// `$XDG_CONFIG_HOME/containers` (podman's per-user config dir).
@@ -192,37 +229,9 @@ pub fn choose_runtime_dir(
 }
 
 /// Create `dir` 0700 if missing; refuse one that is a symlink, not ours, or open to others
-/// (a world-writable /tmp lets another user pre-create our fallback dir).
+/// (a world-writable /tmp lets another user pre-create our fallback dir). See [`crate::privdir`].
 pub fn ensure_private_dir(dir: &Path, uid: u32) -> anyhow::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::DirBuilder::new()
-                .mode(0o700)
-                .recursive(true)
-                .create(dir)
-                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-            return Ok(());
-        }
-        Err(e) => anyhow::bail!("cannot create {}: {e}", dir.display()),
-    }
-    let m = std::fs::symlink_metadata(dir)?;
-    if !m.is_dir() {
-        anyhow::bail!("{} exists and is not a directory: remove it", dir.display());
-    }
-    if m.uid() != uid {
-        anyhow::bail!(
-            "{} is owned by uid {}, not by you (uid {uid}): remove it or set XDG_RUNTIME_DIR",
-            dir.display(),
-            m.uid()
-        );
-    }
-    if m.permissions().mode() & 0o077 != 0 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
+    crate::privdir::ensure_private_dir(dir, uid, "runtime dir").map(drop)
 }
 
 #[cfg(test)]

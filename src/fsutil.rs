@@ -13,7 +13,11 @@ pub fn atomic_write(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = temp_sibling(path);
     let res = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
+        // O_EXCL: the temp name is predictable, so never write through something already there.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(data)?;
         f.sync_data()?;
         std::fs::rename(&tmp, path)?;
@@ -55,44 +59,145 @@ pub fn temp_sibling(path: &Path) -> PathBuf {
 
 /// An advisory `flock` held until dropped (the lock file itself is never deleted, so two
 /// processes can never lock two different inodes of "the same" lock).
+///
+/// Waits are bounded ([`set_lock_timeout`], 60 s by default): a lock held by a stuck process
+/// ends in one line naming the lock and its holder instead of a hang. Lock files live in the
+/// user's private (0700) store or runtime dir, so no other user can open one to stall rctr.
 pub struct FileLock {
     _file: File,
 }
 
+static LOCK_TIMEOUT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(60_000);
+
+/// How long a lock wait may take before it fails (set once from the context at start-up).
+pub fn set_lock_timeout(t: std::time::Duration) {
+    LOCK_TIMEOUT_MS.store(t.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn lock_timeout() -> std::time::Duration {
+    std::time::Duration::from_millis(LOCK_TIMEOUT_MS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
 impl FileLock {
-    /// Block until an exclusive lock on `path` (created if missing) is held.
+    /// Wait (bounded) until an exclusive lock on `path` (created if missing) is held.
     pub fn exclusive(path: &Path) -> anyhow::Result<FileLock> {
-        Self::lock(path, rustix::fs::FlockOperation::LockExclusive)
+        Self::lock(path, true, Some(lock_timeout()))
     }
 
-    /// Block until a shared lock on `path` is held.
+    /// Wait (bounded) until a shared lock on `path` is held.
     pub fn shared(path: &Path) -> anyhow::Result<FileLock> {
-        Self::lock(path, rustix::fs::FlockOperation::LockShared)
+        Self::lock(path, false, Some(lock_timeout()))
+    }
+
+    /// Exclusive, waiting as long as the holder works: for locks held across a whole
+    /// download (a second pull of one layer waits for the first to finish it).
+    pub fn exclusive_unbounded(path: &Path) -> anyhow::Result<FileLock> {
+        Self::lock(path, true, None)
     }
 
     /// Try an exclusive lock without waiting; `Ok(None)` when someone else holds it.
     pub fn try_exclusive(path: &Path) -> anyhow::Result<Option<FileLock>> {
         let file = open_lock_file(path)?;
-        match rustix::fs::flock(
-            file.as_fd(),
-            rustix::fs::FlockOperation::NonBlockingLockExclusive,
-        ) {
-            Ok(()) => Ok(Some(FileLock { _file: file })),
-            Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("locking {}", path.display())),
-        }
+        Ok(try_flock(&file, path, true)?.then_some(FileLock { _file: file }))
     }
 
-    fn lock(path: &Path, op: rustix::fs::FlockOperation) -> anyhow::Result<FileLock> {
+    fn lock(
+        path: &Path,
+        exclusive: bool,
+        timeout: Option<std::time::Duration>,
+    ) -> anyhow::Result<FileLock> {
         let file = open_lock_file(path)?;
-        loop {
-            match rustix::fs::flock(file.as_fd(), op) {
-                Ok(()) => return Ok(FileLock { _file: file }),
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(e) => return Err(e).with_context(|| format!("locking {}", path.display())),
+        if try_flock(&file, path, exclusive)? {
+            return Ok(FileLock { _file: file });
+        }
+        let Some(timeout) = timeout else {
+            let op = if exclusive {
+                rustix::fs::FlockOperation::LockExclusive
+            } else {
+                rustix::fs::FlockOperation::LockShared
+            };
+            loop {
+                match rustix::fs::flock(file.as_fd(), op) {
+                    Ok(()) => return Ok(FileLock { _file: file }),
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(e) => return Err(e).with_context(|| format!("locking {}", path.display())),
+                }
+            }
+        };
+        // flock has no timeout of its own; poll with a growing pause (1 ms … 50 ms), so a
+        // short critical section of another rctr costs us about as much as it takes.
+        let start = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(1);
+        while start.elapsed() < timeout {
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_millis(50));
+            if try_flock(&file, path, exclusive)? {
+                return Ok(FileLock { _file: file });
             }
         }
+        anyhow::bail!(
+            "timed out after {} s waiting for the lock {}, held by {}: wait for it to finish or stop it",
+            timeout.as_secs(),
+            path.display(),
+            lock_holder(&file).unwrap_or_else(|| "another process".into())
+        )
     }
+}
+
+fn try_flock(file: &File, path: &Path, exclusive: bool) -> anyhow::Result<bool> {
+    use rustix::fs::FlockOperation as Op;
+    let op = if exclusive {
+        Op::NonBlockingLockExclusive
+    } else {
+        Op::NonBlockingLockShared
+    };
+    loop {
+        match rustix::fs::flock(file.as_fd(), op) {
+            Ok(()) => return Ok(true),
+            Err(rustix::io::Errno::WOULDBLOCK) => return Ok(false),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e).with_context(|| format!("locking {}", path.display())),
+        }
+    }
+}
+
+/// "pid N (command line)" of a process holding a flock on `file`'s inode, from /proc/locks.
+fn lock_holder(file: &File) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = file.metadata().ok()?;
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    let pid = holder_in(&locks, m.dev(), m.ino())?;
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| {
+            let s: Vec<String> = b
+                .split(|c| *c == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            s.join(" ")
+        })
+        .unwrap_or_default();
+    Some(if cmd.is_empty() {
+        format!("pid {pid}")
+    } else {
+        format!("pid {pid} ({cmd})")
+    })
+}
+
+/// The pid holding a FLOCK on (dev, ino) in /proc/locks text. Lines look like
+/// `1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF`; waiters (`1: -> FLOCK …`) are skipped.
+fn holder_in(locks: &str, dev: u64, ino: u64) -> Option<u32> {
+    let want = format!(
+        "{:02x}:{:02x}:{ino}",
+        libc::major(dev as libc::dev_t),
+        libc::minor(dev as libc::dev_t)
+    );
+    locks.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.get(1) == Some(&"FLOCK") && f.get(5) == Some(&want.as_str()))
+            .then(|| f.get(4)?.parse().ok())
+            .flatten()
+    })
 }
 
 fn open_lock_file(path: &Path) -> anyhow::Result<File> {
@@ -117,6 +222,34 @@ mod tests {
         atomic_write(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn bounded_wait_names_the_holder() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("lock");
+        let _held = FileLock::exclusive(&p).unwrap();
+        // A second open file description of the same file contends like another process.
+        let file = open_lock_file(&p).unwrap();
+        assert!(!try_flock(&file, &p, true).unwrap());
+        let holder = lock_holder(&file).unwrap();
+        assert!(
+            holder.starts_with(&format!("pid {}", std::process::id())),
+            "{holder}"
+        );
+        let e = FileLock::lock(&p, false, Some(std::time::Duration::from_millis(30)))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("timed out") && e.contains("held by pid"), "{e}");
+    }
+
+    #[test]
+    fn proc_locks_parsing() {
+        let t = "1: FLOCK  ADVISORY  WRITE 77 fd:01:99 0 EOF\n1: -> FLOCK  ADVISORY  WRITE 78 fd:01:99 0 EOF\n2: POSIX  ADVISORY  WRITE 5 00:1a:99 0 EOF\n";
+        let dev = libc::makedev(0xfd, 1);
+        assert_eq!(holder_in(t, dev, 99), Some(77));
+        assert_eq!(holder_in(t, dev, 98), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod idmap;
 pub mod image;
 pub mod internal;
 pub mod monitor;
+pub mod privdir;
 pub mod probe;
 pub mod runtime;
 pub mod storage;

@@ -174,6 +174,15 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Ok(c) => c,
         Err(e) => return crate::error::report(&e),
     };
+    crate::fsutil::set_lock_timeout(ctx.lock_timeout);
+    // Before any command reads or writes the store or the runtime dir. `info` and `doctor`
+    // report on a machine as it is, so for them a refused dir is a warning, not the end.
+    let reports = matches!(cli.command, Command::Info(_) | Command::Doctor(_));
+    match ctx.secure_dirs() {
+        Ok(notes) => notes.iter().for_each(|n| eprintln!("Notice: {n}")),
+        Err(e) if reports => eprintln!("Warning: {e:#}"),
+        Err(e) => return crate::error::report(&e),
+    }
     let res = match cli.command {
         Command::Info(a) => info::run(a, &ctx),
         Command::Doctor(a) => doctor::run(a, &ctx),

@@ -27,16 +27,32 @@ pub fn write_path(ctx: &Context, authfile: Option<&Path>) -> PathBuf {
     ctx.runtime_base.join("containers/auth.json")
 }
 
-/// Files consulted for credentials, in order.
-pub fn read_paths(ctx: &Context, authfile: Option<&Path>) -> Vec<PathBuf> {
-    let mut v = vec![write_path(ctx, authfile)];
+/// How far a credentials file is trusted before it is read: a file names credential helpers
+/// rctr will run, so one found by default must be the user's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Named by the user (`--authfile`, `$REGISTRY_AUTH_FILE`): read as given.
+    Given,
+    /// A default in the user's own config dirs: owned by them, not writable by others
+    /// (symlinks followed: dotfile managers link these).
+    Ours,
+    /// In the runtime dir (a `/tmp` fallback is shared ground): additionally never through
+    /// a symlink (`O_NOFOLLOW`).
+    Private,
+}
+
+/// Files consulted for credentials, in order, with how each is trusted.
+pub fn read_paths(ctx: &Context, authfile: Option<&Path>) -> Vec<(PathBuf, Trust)> {
+    let given = authfile.is_some() || ctx.var("REGISTRY_AUTH_FILE").is_some_and(|v| !v.is_empty());
+    let first = if given { Trust::Given } else { Trust::Private };
+    let mut v = vec![(write_path(ctx, authfile), first)];
     if authfile.is_none() {
-        v.push(ctx.containers_config_dir().join("auth.json"));
+        v.push((ctx.containers_config_dir().join("auth.json"), Trust::Ours));
         match ctx.var("DOCKER_CONFIG") {
-            Some(d) => v.push(PathBuf::from(d).join("config.json")),
+            Some(d) => v.push((PathBuf::from(d).join("config.json"), Trust::Ours)),
             None => {
                 if let Some(h) = &ctx.home {
-                    v.push(h.join(".docker/config.json"));
+                    v.push((h.join(".docker/config.json"), Trust::Ours));
                 }
             }
         }
@@ -81,8 +97,10 @@ pub fn lookup(
     repository: &str,
 ) -> anyhow::Result<Option<Credentials>> {
     let keys = keys_for(registry, repository);
-    for p in read_paths(ctx, authfile) {
-        let Some(doc) = read_doc(&p)? else { continue };
+    for (p, trust) in read_paths(ctx, authfile) {
+        let Some(doc) = read_trusted(&p, trust, ctx.uid)? else {
+            continue;
+        };
         if let Some(helper) = doc
             .get("credHelpers")
             .and_then(|h| h.get(registry))
@@ -123,17 +141,61 @@ fn decode_entry(v: &Value) -> Option<Credentials> {
     })
 }
 
+/// Read a credentials file after the checks its [`Trust`] asks for.
+fn read_trusted(p: &Path, trust: Trust, uid: u32) -> anyhow::Result<Option<Map<String, Value>>> {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let file = match trust {
+        Trust::Given => return read_doc(p),
+        Trust::Private => crate::privdir::open_owned_file(p, uid)?,
+        Trust::Ours => match std::fs::File::open(p) {
+            Ok(f) => {
+                let m = f.metadata()?;
+                if m.uid() != uid || m.mode() & 0o022 != 0 {
+                    bail!(
+                        "{} is owned by uid {} with mode {:04o}: credentials files must be yours and not writable by others; fix with `chmod 600` or remove it",
+                        p.display(),
+                        m.uid(),
+                        m.mode() & 0o7777
+                    );
+                }
+                Some(f)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
+        },
+    };
+    let Some(mut f) = file else { return Ok(None) };
+    let mut b = Vec::new();
+    // An auth file is a few KiB; a huge one is not credentials.
+    (&mut f).take(AUTH_FILE_MAX + 1).read_to_end(&mut b)?;
+    if b.len() as u64 > AUTH_FILE_MAX {
+        bail!(
+            "{} is larger than {} KiB: not an auth file",
+            p.display(),
+            AUTH_FILE_MAX / 1024
+        );
+    }
+    parse_doc(p, b)
+}
+
+const AUTH_FILE_MAX: u64 = 4 << 20;
+
 fn read_doc(p: &Path) -> anyhow::Result<Option<Map<String, Value>>> {
     match std::fs::read(p) {
-        Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(None),
-        Ok(b) => {
-            let v: Value = serde_json::from_slice(&b)
-                .with_context(|| format!("{} is not valid JSON: fix or remove it", p.display()))?;
-            Ok(v.as_object().cloned())
-        }
+        Ok(b) => parse_doc(p, b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", p.display())),
     }
+}
+
+fn parse_doc(p: &Path, b: Vec<u8>) -> anyhow::Result<Option<Map<String, Value>>> {
+    if b.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let v: Value = serde_json::from_slice(&b)
+        .with_context(|| format!("{} is not valid JSON: fix or remove it", p.display()))?;
+    Ok(v.as_object().cloned())
 }
 
 /// `docker-credential-NAME get` with the registry on stdin; JSON `{Username, Secret}` out.

@@ -238,6 +238,10 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let ctx = Context::from_env(&opts)?;
+    // The dirs we were handed are checked again: nothing is read or written (the pidfile,
+    // the record) in a directory another user could have put in our way.
+    ctx.secure_dirs()?;
+    crate::fsutil::set_lock_timeout(ctx.lock_timeout);
     let id = id.to_string_lossy().into_owned();
     let mut c = match Container::load(&ctx, &id)? {
         Some(c) => c,

@@ -228,6 +228,13 @@ pub fn check_store_dir(dir: &Path, uid: u32) -> StoreDir {
             dir.display(),
             md.uid()
         ));
+    } else if md.mode() & 0o022 != 0 {
+        // Others could replace layers or records in it (rctr refuses to use it).
+        st.problem = Some(format!(
+            "{} is writable by other users (mode {:04o})",
+            dir.display(),
+            md.mode() & 0o7777
+        ));
     } else if rustix::fs::access(
         dir,
         rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,

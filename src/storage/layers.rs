@@ -185,7 +185,7 @@ impl Store {
     /// Exclusive download lock on a layer: two pulls of one layer download it once.
     pub fn layer_download_lock(&self, diff_id: &str) -> anyhow::Result<FileLock> {
         self.ensure_dirs()?;
-        FileLock::exclusive(
+        FileLock::exclusive_unbounded(
             &self
                 .locks_dir()
                 .join(format!("layer-{}.dl", super::hex_of(diff_id))),

@@ -112,7 +112,9 @@ pub(super) fn store_checks(v: &mut Vec<Check>, r: &Report, user: &str) {
     let st = &r.rctr.store;
     let p = st.dir.path.display();
     if let Some(prob) = &st.dir.problem {
-        let fix = if prob.contains("owned by") {
+        let fix = if prob.contains("by other users") {
+            format!("check what is in it, then chmod 700 {p}")
+        } else if prob.contains("owned by") {
             format!("chown -R {user}: {p}")
         } else if prob.contains("not writable") {
             format!("chmod u+rwx {p}")

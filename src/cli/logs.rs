@@ -2,7 +2,7 @@
 use crate::container::{parse_time_arg, select, Container, Status};
 use crate::context::Context;
 use crate::monitor::log::Stream;
-use crate::monitor::logread::{tail_offset, Event, RecordReader};
+use crate::monitor::logread::{tail_plan, Event, RecordReader, Tail};
 use std::io::{Seek, SeekFrom, Write};
 use std::process::ExitCode;
 
@@ -45,8 +45,10 @@ struct Printer<'a> {
     err: std::io::StderrLock<'static>,
     /// Per stream, inside a message (after its `P` records): whether it is shown.
     open: [Option<bool>; 2],
-    /// The record being read: its stream and whether it is partial.
-    cur: (Stream, bool),
+    /// The record being read: its stream, whether it is partial, whether it is shown.
+    cur: (Stream, bool, bool),
+    /// `--tail`: the records of older lines to skip (`None`: print everything).
+    tail: Option<Tail>,
 }
 
 impl Printer<'_> {
@@ -75,9 +77,13 @@ impl Printer<'_> {
     /// prefix and timestamp before the first, the newline after the `F` (podman's output).
     fn event(&mut self, e: Event) -> std::io::Result<()> {
         match e {
-            Event::Start(h) => {
-                self.cur = (h.stream, h.partial);
+            Event::Start(h, offset) => {
+                let shown = self.tail.map_or(true, |t| t.shows(h.stream, offset));
+                self.cur = (h.stream, h.partial, shown);
                 let k = h.stream as usize;
+                if !shown {
+                    return Ok(());
+                }
                 if self.open[k].is_none() {
                     let shown = self.wanted(&h.time);
                     self.open[k] = Some(shown);
@@ -94,13 +100,13 @@ impl Printer<'_> {
                 }
             }
             Event::Content(c) => {
-                if self.open[self.cur.0 as usize] == Some(true) {
+                if self.cur.2 && self.open[self.cur.0 as usize] == Some(true) {
                     self.writer(self.cur.0).write_all(c)?;
                 }
             }
             Event::End => {
-                let (s, partial) = self.cur;
-                if !partial && self.open[s as usize].take() == Some(true) {
+                let (s, partial, shown) = self.cur;
+                if shown && !partial && self.open[s as usize].take() == Some(true) {
                     self.writer(s).write_all(b"\n")?;
                 }
             }
@@ -152,7 +158,8 @@ pub fn run(args: LogsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             out: std::io::stdout().lock(),
             err: std::io::stderr().lock(),
             open: [None; 2],
-            cur: (Stream::Stdout, false),
+            cur: (Stream::Stdout, false, false),
+            tail: None,
         };
         let res = print_one(&mut p, c, &mut |d| std::thread::sleep(d));
         match res {
@@ -183,7 +190,8 @@ pub fn stream(
         out: std::io::stdout().lock(),
         err: std::io::stderr().lock(),
         open: [None; 2],
-        cur: (Stream::Stdout, false),
+        cur: (Stream::Stdout, false, false),
+        tail: None,
     };
     print_one(&mut p, c, idle)
 }
@@ -218,8 +226,10 @@ fn print_one(
     let mut f = open_log(&c)?;
     if let Some(f) = f.as_mut() {
         if p.args.tail >= 0 {
-            let off = tail_offset(f, p.args.tail as usize)?;
-            f.seek(SeekFrom::Start(off))?;
+            let t = tail_plan(f, p.args.tail as usize)?;
+            f.seek(SeekFrom::Start(t.start))?;
+            r = RecordReader::at(t.start);
+            p.tail = Some(t);
         }
         p.drain(&mut r, f)?;
     }
@@ -237,6 +247,7 @@ fn print_one(
                     // Read to its end above (the monitor finished with it); go on with the
                     // new one from its start.
                     r = RecordReader::default();
+                    p.tail = None;
                     f = open_log(&c)?;
                     continue;
                 }

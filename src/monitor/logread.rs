@@ -1,9 +1,9 @@
 //! Reading a k8s-file log back without holding it in memory: [`RecordReader`] turns the
 //! bytes into events (a record's header, pieces of its content, its end) through one
 //! fixed buffer, so a record of any length (a file another tool wrote, or a line of 1 GB in
-//! thousands of `P` records) costs [`READ_BUF`] bytes; [`tail_offset`] finds where the last
-//! N lines begin by reading backwards in blocks, as podman's `--tail` counts them.
-use super::log::{scan_header, Header, HeaderScan, HEADER_MAX};
+//! thousands of `P` records) costs [`READ_BUF`] bytes; [`tail_plan`] finds where the last
+//! N lines begin by reading backwards in blocks.
+use super::log::{scan_header, Header, HeaderScan, Stream, HEADER_MAX};
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
@@ -14,7 +14,8 @@ pub const READ_BUF: usize = 64 * 1024;
 /// What [`RecordReader::next`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Event<'a> {
-    Start(Header),
+    /// A record begins, at this offset of the input.
+    Start(Header, u64),
     Content(&'a [u8]),
     End,
 }
@@ -33,6 +34,8 @@ enum At {
 /// returns `None` and keeps its place: call it again when more was written (`logs -f`).
 pub struct RecordReader {
     buf: Box<[u8]>,
+    /// Offset in the input of `buf[0]`.
+    origin: u64,
     start: usize,
     end: usize,
     at: At,
@@ -40,16 +43,22 @@ pub struct RecordReader {
 
 impl Default for RecordReader {
     fn default() -> Self {
+        RecordReader::at(0)
+    }
+}
+
+impl RecordReader {
+    /// A reader of input that starts at `offset` (where the file was seeked to).
+    pub fn at(offset: u64) -> Self {
         RecordReader {
             buf: vec![0u8; READ_BUF].into_boxed_slice(),
+            origin: offset,
             start: 0,
             end: 0,
             at: At::Header,
         }
     }
-}
 
-impl RecordReader {
     pub fn next(&mut self, src: &mut dyn Read) -> std::io::Result<Option<Event<'_>>> {
         loop {
             let avail = &self.buf[self.start..self.end];
@@ -84,6 +93,7 @@ impl RecordReader {
                 },
                 At::Header => match scan_header(avail) {
                     HeaderScan::Done(h, used, ended) => {
+                        let offset = self.origin + self.start as u64;
                         self.start += used;
                         self.at = match (&h, ended) {
                             (None, true) => At::Header,
@@ -92,7 +102,7 @@ impl RecordReader {
                             (Some(_), false) => At::Content,
                         };
                         if let Some(h) = h {
-                            return Ok(Some(Event::Start(h)));
+                            return Ok(Some(Event::Start(h, offset)));
                         }
                         continue;
                     }
@@ -109,6 +119,7 @@ impl RecordReader {
     fn fill(&mut self, src: &mut dyn Read) -> std::io::Result<bool> {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
+            self.origin += self.start as u64;
             self.end -= self.start;
             self.start = 0;
         }
@@ -125,60 +136,110 @@ impl RecordReader {
     }
 }
 
-/// Where the last `n` lines of the log begin, counted as podman does: from the end, every
-/// full (`F`) record is a line, and so is a trailing partial one; the `P` records before a
-/// line's `F` belong to it. Reads backwards in [`READ_BUF`] blocks.
-pub fn tail_offset(f: &File, n: usize) -> std::io::Result<u64> {
+/// Where `--tail N` starts reading, and which records from there on belong to older lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tail {
+    pub start: u64,
+    /// Per stream ([`Stream`] as index): its records before this offset are not printed.
+    pub skip_before: [u64; 2],
+}
+
+impl Tail {
+    /// Is the record of `stream` at `offset` part of the tail?
+    pub fn shows(&self, stream: Stream, offset: u64) -> bool {
+        offset >= self.skip_before[stream as usize]
+    }
+}
+
+/// The last `n` lines of the log, read backwards in [`READ_BUF`] blocks. A line is a
+/// stream's message: its `P` records and the `F` that ends it (or a trailing partial line,
+/// which counts as one, as podman counts it); the two streams interleave, so a line's first
+/// records may come before another stream's older lines, which are then skipped.
+pub fn tail_plan(f: &File, n: usize) -> std::io::Result<Tail> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Line {
+        None,
+        Shown,
+        Older,
+    }
     let len = f.metadata()?.len();
     let mut block = vec![0u8; READ_BUF];
     let mut counted = 0usize;
-    // End of the record after the newline being looked at (its own newline excluded).
-    let mut rec_end = len;
-    let mut pos = len;
-    // Is the record [start, end) one more than the last `n` lines?
-    let mut beyond = |start: u64, end: u64, block: &[u8], block_at: u64| {
-        if end <= start {
+    // Per stream: the line the records being read belong to.
+    let mut line = [Line::None; 2];
+    let mut first_shown = [u64::MAX; 2];
+    // Visit the record [start, end) (newline excluded); true when nothing before it matters.
+    let mut visit = |start: u64, end: u64, block: &[u8], block_at: u64| {
+        let Some(h) = header_at(f, start, end, block, block_at)? else {
             return Ok::<_, std::io::Error>(false);
-        }
-        let want = ((end - start) as usize).min(HEADER_MAX);
-        let mut head = [0u8; HEADER_MAX + 1];
-        let off = (start - block_at) as usize;
-        if off + want <= block.len() {
-            head[..want].copy_from_slice(&block[off..off + want]);
-        } else {
-            f.read_exact_at(&mut head[..want], start)?;
-        }
-        // A record shorter than a header's maximum is whole here: end it as in the file.
-        let whole = (end - start) as usize <= HEADER_MAX;
-        head[want] = b'\n';
-        let partial = match scan_header(&head[..want + whole as usize]) {
-            HeaderScan::Done(Some(h), _, _) => h.partial,
-            _ => return Ok(false),
         };
-        if !partial || counted == 0 {
-            counted += 1;
+        let k = h.stream as usize;
+        if !h.partial || line[k] == Line::None {
+            // The end of an earlier line of this stream (or its unfinished last line).
+            line[k] = if counted < n {
+                counted += 1;
+                Line::Shown
+            } else {
+                Line::Older
+            };
         }
-        Ok(counted > n)
+        if line[k] == Line::Shown {
+            first_shown[k] = start;
+        }
+        Ok(counted >= n && !line.contains(&Line::Shown))
     };
-    while pos > 0 {
+    let (mut rec_end, mut pos) = (len, len);
+    'scan: while pos > 0 {
         let at = pos.saturating_sub(READ_BUF as u64);
         let chunk = &mut block[..(pos - at) as usize];
         f.read_exact_at(chunk, at)?;
         let mut i = chunk.len();
         while let Some(j) = chunk[..i].iter().rposition(|b| *b == b'\n') {
             let nl = at + j as u64;
-            if beyond(nl + 1, rec_end, chunk, at)? {
-                return Ok((rec_end + 1).min(len));
+            if visit(nl + 1, rec_end, chunk, at)? {
+                break 'scan;
             }
             rec_end = nl;
             i = j;
         }
         pos = at;
     }
-    if beyond(0, rec_end, &[], 0)? {
-        return Ok((rec_end + 1).min(len));
+    if pos == 0 {
+        visit(0, rec_end, &[], 0)?;
     }
-    Ok(0)
+    let skip_before = first_shown.map(|o| o.min(len));
+    Ok(Tail {
+        start: skip_before[0].min(skip_before[1]),
+        skip_before,
+    })
+}
+
+/// The header of the record [start, end), from `block` (read at `block_at`) when it is there.
+fn header_at(
+    f: &File,
+    start: u64,
+    end: u64,
+    block: &[u8],
+    block_at: u64,
+) -> std::io::Result<Option<Header>> {
+    if end <= start {
+        return Ok(None);
+    }
+    let want = ((end - start) as usize).min(HEADER_MAX);
+    let mut head = [0u8; HEADER_MAX + 1];
+    let off = start.saturating_sub(block_at) as usize;
+    if start >= block_at && off + want <= block.len() {
+        head[..want].copy_from_slice(&block[off..off + want]);
+    } else {
+        f.read_exact_at(&mut head[..want], start)?;
+    }
+    // A record shorter than a header's maximum is whole here: end it as in the file.
+    let whole = (end - start) as usize <= HEADER_MAX;
+    head[want] = b'\n';
+    Ok(match scan_header(&head[..want + whole as usize]) {
+        HeaderScan::Done(h, _, _) => h,
+        HeaderScan::More => None,
+    })
 }
 
 #[cfg(test)]
@@ -194,7 +255,7 @@ mod tests {
         let mut out: Vec<(String, Vec<u8>)> = Vec::new();
         while let Some(e) = r.next(&mut src).unwrap() {
             match e {
-                Event::Start(h) => out.push((format!("{}{}", h.time, h.partial), Vec::new())),
+                Event::Start(h, _) => out.push((format!("{}{}", h.time, h.partial), Vec::new())),
                 Event::Content(c) => out.last_mut().unwrap().1.extend_from_slice(c),
                 Event::End => out.last_mut().unwrap().0.push('.'),
             }
@@ -224,7 +285,7 @@ mod tests {
         let mut a: &[u8] = b"T1 std";
         assert!(r.next(&mut a).unwrap().is_none());
         let mut b: &[u8] = b"out F hi\n";
-        assert!(matches!(r.next(&mut b).unwrap(), Some(Event::Start(h)) if h.time == "T1"));
+        assert!(matches!(r.next(&mut b).unwrap(), Some(Event::Start(h, 0)) if h.time == "T1"));
         assert_eq!(r.next(&mut b).unwrap(), Some(Event::Content(b"hi")));
         assert_eq!(r.next(&mut b).unwrap(), Some(Event::End));
         assert!(r.next(&mut b).unwrap().is_none());
@@ -246,25 +307,38 @@ mod tests {
         (d, f)
     }
 
-    /// The messages from `off` on, partials joined.
-    fn from(f: &mut File, off: u64) -> Vec<u8> {
-        f.seek(SeekFrom::Start(off)).unwrap();
-        let mut out = Vec::new();
-        let mut r = RecordReader::default();
-        let mut partial = false;
+    /// What `logs --tail` prints (stdout, stderr), partials joined.
+    fn tail(f: &mut File, n: usize) -> (String, String) {
+        let t = tail_plan(f, n).unwrap();
+        f.seek(SeekFrom::Start(t.start)).unwrap();
+        let mut out = [Vec::new(), Vec::new()];
+        let mut r = RecordReader::at(t.start);
+        let mut cur = None;
         while let Some(e) = r.next(f).unwrap() {
             match e {
-                Event::Start(h) => partial = h.partial,
-                Event::Content(c) => out.extend_from_slice(c),
-                Event::End if !partial => out.push(b'\n'),
-                Event::End => {}
+                Event::Start(h, off) => cur = t.shows(h.stream, off).then_some(h),
+                Event::Content(c) => {
+                    if let Some(h) = &cur {
+                        out[h.stream as usize].extend_from_slice(c);
+                    }
+                }
+                Event::End => {
+                    if let Some(h) = cur.take().filter(|h| !h.partial) {
+                        out[h.stream as usize].push(b'\n');
+                    }
+                }
             }
         }
-        out
+        let [o, e] = out.map(|v| String::from_utf8(v).unwrap());
+        (o, e)
+    }
+
+    fn s(o: &str, e: &str) -> (String, String) {
+        (o.to_string(), e.to_string())
     }
 
     #[test]
-    fn tail_counts_lines_as_podman() {
+    fn tail_counts_each_streams_lines() {
         let mut data = Vec::new();
         for i in 0..5000 {
             encode(
@@ -278,47 +352,45 @@ mod tests {
         encode(&mut data, "T", Stream::Stderr, b"two\n");
         encode(&mut data, "T", Stream::Stdout, b"ee four\n");
         let (_d, mut f) = log_file(&data);
-        // The `P` records before the last `F` are its line, whatever the stream (podman's
-        // count): stdout's "thr" is cut off by stderr's "two".
-        let off = tail_offset(&f, 1).unwrap();
-        assert_eq!(from(&mut f, off), b"ee four\n");
-        let off = tail_offset(&f, 2).unwrap();
-        assert_eq!(from(&mut f, off), b"thrtwo\nee four\n");
-        assert_eq!(tail_offset(&f, 100_000).unwrap(), 0);
-        assert_eq!(tail_offset(&f, 0).unwrap(), data.len() as u64);
-        let off = tail_offset(&f, 5002).unwrap();
-        assert_eq!(
-            from(&mut f, off).split(|b| *b == b'\n').next(),
-            Some(&b"line 0"[..])
+        // stdout's "thr" belongs to the last line, stderr's "two" between is older.
+        assert_eq!(tail(&mut f, 1), s("three four\n", ""));
+        assert_eq!(tail(&mut f, 2), s("three four\n", "two\n"));
+        assert_eq!(tail(&mut f, 3), s("line 4999\nthree four\n", "two\n"));
+        assert_eq!(tail_plan(&f, 100_000).unwrap().start, 0);
+        let all = tail(&mut f, 5002);
+        assert!(all.0.starts_with("line 0\nline 1\n") && all.1 == "two\n");
+        assert!(tail(&mut f, 5001).0.starts_with("line 1\n"));
+        let none = tail_plan(&f, 0).unwrap();
+        assert_eq!(none.start, data.len() as u64);
+        assert!(
+            none.shows(Stream::Stderr, data.len() as u64),
+            "followed from the end"
         );
-        let off = tail_offset(&f, 5001).unwrap();
-        assert!(from(&mut f, off).starts_with(b"line 1\n"));
         // A trailing partial line counts as one (podman#19545).
         let mut more = data.clone();
         encode(&mut more, "T", Stream::Stdout, b"unfinished");
         let (_d, mut f) = log_file(&more);
-        let off = tail_offset(&f, 1).unwrap();
-        assert_eq!(from(&mut f, off), b"unfinished");
-        let off = tail_offset(&f, 2).unwrap();
-        assert_eq!(from(&mut f, off), b"ee four\nunfinished");
+        assert_eq!(tail(&mut f, 1), s("unfinished", ""));
+        assert_eq!(tail(&mut f, 2), s("three four\nunfinished", ""));
+        assert_eq!(tail(&mut f, 3), s("three four\nunfinished", "two\n"));
     }
 
     #[test]
     fn tail_of_one_long_line_in_many_records() {
         let mut data = Vec::new();
         encode(&mut data, "T", Stream::Stdout, b"first\n");
-        let long = vec![b'L'; READ_BUF * 5];
-        for piece in long.chunks(1000) {
+        let long = "L".repeat(READ_BUF * 5);
+        for piece in long.as_bytes().chunks(1000) {
             encode(&mut data, "T", Stream::Stdout, piece);
+            encode(&mut data, "T", Stream::Stderr, b"e\n");
         }
         encode(&mut data, "T", Stream::Stdout, b"\n");
         let (_d, mut f) = log_file(&data);
-        let off = tail_offset(&f, 1).unwrap();
-        let mut want = long.clone();
-        want.push(b'\n');
-        assert_eq!(from(&mut f, off), want);
-        assert_eq!(tail_offset(&f, 2).unwrap(), 0);
+        assert_eq!(tail(&mut f, 1), s(&format!("{long}\n"), ""));
+        let (o, e) = tail(&mut f, 2);
+        assert_eq!((o, e.as_str()), (format!("{long}\n"), "e\n"));
+        assert_eq!(tail_plan(&f, 10_000).unwrap().start, 0);
         let (_d, f) = log_file(b"");
-        assert_eq!(tail_offset(&f, 3).unwrap(), 0);
+        assert_eq!(tail_plan(&f, 3).unwrap().start, 0);
     }
 }

@@ -141,8 +141,7 @@ pub struct ContainerFlags {
     /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
     #[arg(long, hide = true)]
     pub log_driver: Option<String>,
-    /// Log option: max-size=SIZE (the log starts over when it would exceed SIZE; default
-    /// 128MiB, -1: no limit), path=FILE, tag=TAG
+    /// Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=
     #[arg(long, value_name = "OPT")]
     pub log_opt: Vec<String>,
     #[command(flatten)]

@@ -360,6 +360,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpus -d 'CPU limit (se
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l os -d 'Use OS instead of linux' -r
@@ -584,6 +585,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpus -d 'CPU limit 
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l os -d 'Use OS instead of linux' -r
@@ -708,6 +710,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l os -d 'Use OS instead of linux' -r
@@ -766,6 +769,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pids-limit -d 'Process limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l arch -d 'Use ARCH instead of the host\'s architecture' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l os -d 'Use OS instead of linux' -r

@@ -1,8 +1,9 @@
 //! `rctr logs`: print a container's log (podman's k8s-file), `-f` until it exits.
 use crate::container::{parse_time_arg, select, Container, Status};
 use crate::context::Context;
-use crate::monitor::log::{parse_record, tail_messages, Assembler, Message, Stream};
-use std::io::{Read, Seek, SeekFrom, Write};
+use crate::monitor::log::Stream;
+use crate::monitor::logread::{tail_plan, Event, RecordReader, Tail};
+use std::io::{Seek, SeekFrom, Write};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -42,51 +43,85 @@ struct Printer<'a> {
     prefix: String,
     out: std::io::StdoutLock<'static>,
     err: std::io::StderrLock<'static>,
+    /// Per stream, inside a message (after its `P` records): whether it is shown.
+    open: [Option<bool>; 2],
+    /// The record being read: its stream, whether it is partial, whether it is shown.
+    cur: (Stream, bool, bool),
+    /// `--tail`: the records of older lines to skip (`None`: print everything).
+    tail: Option<Tail>,
 }
 
 impl Printer<'_> {
-    fn emit(&mut self, m: &Message) -> std::io::Result<()> {
-        if self.since.is_some() || self.until.is_some() {
-            let t = chrono::DateTime::parse_from_rfc3339(&m.time)
-                .map(|t| t.with_timezone(&chrono::Utc));
-            if let Ok(t) = t {
-                if self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u) {
-                    return Ok(());
-                }
-            }
-        }
-        let w: &mut dyn Write = match m.stream {
+    fn writer(&mut self, s: Stream) -> &mut dyn Write {
+        match s {
             Stream::Stdout => &mut self.out,
             Stream::Stderr => &mut self.err,
-        };
-        if !self.prefix.is_empty() {
-            w.write_all(self.prefix.as_bytes())?;
         }
-        if self.args.timestamps {
-            w.write_all(m.time.as_bytes())?;
-            w.write_all(b" ")?;
+    }
+
+    /// Shown per --since/--until (by the time of a message's first record).
+    fn wanted(&self, time: &str) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
         }
-        w.write_all(&m.content)?;
-        if m.complete {
-            w.write_all(b"\n")?;
+        match chrono::DateTime::parse_from_rfc3339(time) {
+            Ok(t) => {
+                let t = t.with_timezone(&chrono::Utc);
+                !(self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u))
+            }
+            Err(_) => true,
+        }
+    }
+
+    /// Print one event. A message's `P` records are printed as they come, joined: the
+    /// prefix and timestamp before the first, the newline after the `F` (podman's output).
+    fn event(&mut self, e: Event) -> std::io::Result<()> {
+        match e {
+            Event::Start(h, offset) => {
+                let shown = self.tail.map_or(true, |t| t.shows(h.stream, offset));
+                self.cur = (h.stream, h.partial, shown);
+                let k = h.stream as usize;
+                if !shown {
+                    return Ok(());
+                }
+                if self.open[k].is_none() {
+                    let shown = self.wanted(&h.time);
+                    self.open[k] = Some(shown);
+                    if shown {
+                        let (prefix, ts) = (std::mem::take(&mut self.prefix), self.args.timestamps);
+                        let w = self.writer(h.stream);
+                        w.write_all(prefix.as_bytes())?;
+                        if ts {
+                            w.write_all(h.time.as_bytes())?;
+                            w.write_all(b" ")?;
+                        }
+                        self.prefix = prefix;
+                    }
+                }
+            }
+            Event::Content(c) => {
+                if self.cur.2 && self.open[self.cur.0 as usize] == Some(true) {
+                    self.writer(self.cur.0).write_all(c)?;
+                }
+            }
+            Event::End => {
+                let (s, partial, shown) = self.cur;
+                if shown && !partial && self.open[s as usize].take() == Some(true) {
+                    self.writer(s).write_all(b"\n")?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// Print complete records from `data`; returns how many bytes were consumed (a
-    /// trailing line without its newline is left for the next read).
-    fn feed(&mut self, asm: &mut Assembler, data: &[u8]) -> std::io::Result<usize> {
-        let mut used = 0;
-        while let Some(i) = data[used..].iter().position(|b| *b == b'\n') {
-            let line = &data[used..used + i];
-            used += i + 1;
-            if let Some(r) = parse_record(line) {
-                if let Some(m) = asm.push(&r) {
-                    self.emit(&m)?;
-                }
-            }
+    /// Print what `f` holds from where it is to its end; true if there was anything.
+    fn drain(&mut self, r: &mut RecordReader, f: &mut std::fs::File) -> std::io::Result<bool> {
+        let mut got = false;
+        while let Some(e) = r.next(f)? {
+            got = true;
+            self.event(e)?;
         }
-        Ok(used)
+        Ok(got)
     }
 }
 
@@ -122,6 +157,9 @@ pub fn run(args: LogsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             prefix,
             out: std::io::stdout().lock(),
             err: std::io::stderr().lock(),
+            open: [None; 2],
+            cur: (Stream::Stdout, false, false),
+            tail: None,
         };
         let res = print_one(&mut p, c, &mut |d| std::thread::sleep(d));
         match res {
@@ -151,54 +189,67 @@ pub fn stream(
         prefix: String::new(),
         out: std::io::stdout().lock(),
         err: std::io::stderr().lock(),
+        open: [None; 2],
+        cur: (Stream::Stdout, false, false),
+        tail: None,
     };
     print_one(&mut p, c, idle)
 }
 
+/// Open the log (`None`: not written yet).
+fn open_log(c: &Container) -> std::io::Result<Option<std::fs::File>> {
+    match std::fs::File::open(c.log_path()) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Has the monitor started a new log (its cap reached) since `f` was opened?
+fn replaced(c: &Container, f: &std::fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(c.log_path()), f.metadata()) {
+        (Ok(now), Ok(ours)) => now.ino() != ours.ino() || now.dev() != ours.dev(),
+        (Err(_), _) => false,
+        (_, Err(_)) => true,
+    }
+}
+
+/// Streams the log through one fixed buffer (never the whole file in memory, whatever a
+/// line's length): `--tail` first finds where the last lines begin, reading backwards.
 fn print_one(
     p: &mut Printer,
     mut c: Container,
     idle: &mut dyn FnMut(std::time::Duration),
 ) -> anyhow::Result<()> {
-    let mut asm = Assembler::default();
-    let mut f = match std::fs::File::open(c.log_path()) {
-        Ok(f) => Some(f),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e.into()),
-    };
-    let mut pending: Vec<u8> = Vec::new();
+    let mut r = RecordReader::default();
+    let mut f = open_log(&c)?;
     if let Some(f) = f.as_mut() {
         if p.args.tail >= 0 {
-            let (msgs, state, off) = tail_messages(f, p.args.tail as usize)?;
-            for m in &msgs {
-                p.emit(m)?;
-            }
-            asm = state;
-            f.seek(SeekFrom::Start(off))?;
+            let t = tail_plan(f, p.args.tail as usize)?;
+            f.seek(SeekFrom::Start(t.start))?;
+            r = RecordReader::at(t.start);
+            p.tail = Some(t);
         }
-        f.read_to_end(&mut pending)?;
-        let used = p.feed(&mut asm, &pending)?;
-        pending.drain(..used);
+        p.drain(&mut r, f)?;
     }
     if p.args.follow {
-        let mut buf = vec![0u8; 64 * 1024];
         loop {
             let running =
                 c.reload()? && (c.state().status == Status::Running || c.live_monitor().is_some());
             if f.is_none() {
-                f = std::fs::File::open(c.log_path()).ok();
+                f = open_log(&c)?;
             }
             let mut got = false;
-            if let Some(f) = f.as_mut() {
-                loop {
-                    let n = f.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    got = true;
-                    pending.extend_from_slice(&buf[..n]);
-                    let used = p.feed(&mut asm, &pending)?;
-                    pending.drain(..used);
+            if let Some(file) = f.as_mut() {
+                got = p.drain(&mut r, file)?;
+                if replaced(&c, file) {
+                    // Read to its end above (the monitor finished with it); go on with the
+                    // new one from its start.
+                    r = RecordReader::default();
+                    p.tail = None;
+                    f = open_log(&c)?;
+                    continue;
                 }
             }
             p.out.flush()?;
@@ -214,9 +265,6 @@ fn print_one(
                 idle(std::time::Duration::from_millis(100));
             }
         }
-    }
-    for m in asm.take_pending() {
-        p.emit(&m)?;
     }
     p.out.flush()?;
     Ok(())

@@ -141,6 +141,9 @@ pub struct ContainerFlags {
     /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
     #[arg(long, hide = true)]
     pub log_driver: Option<String>,
+    /// Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=
+    #[arg(long, value_name = "OPT")]
+    pub log_opt: Vec<String>,
     #[command(flatten)]
     pub pull_flags: PullFlags,
     /// The global `--storage-opt` values (set by `cli::main`, not a flag of its own).
@@ -344,6 +347,7 @@ fn single_id_notice(store: &Store) {
 
 /// Everything `run` and `create` share: settings, image, record, bundle.
 pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Created> {
+    let log = crate::container::parse_log_opts(&f.log_opt)?;
     let (mut s, reqs) = settings(f, ctx)?;
     let store = Store::open(ctx).map_err(|e| {
         // The store cannot be used with the mapping planned now: when that plan fell back to
@@ -422,6 +426,7 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         create_command: std::env::args().collect(),
         // keep-id: the monitor must start it with this mapping, not the store's.
         idmapping: (&mapping != store.mapping()).then(|| mapping.clone()),
+        log,
         ..Default::default()
     };
     if let Some(p) = f.cidfile.as_ref().filter(|p| p.exists()) {

@@ -39,6 +39,7 @@
 pub mod exec;
 pub mod filter;
 pub mod live;
+mod logopt;
 pub mod names;
 pub mod ops;
 mod record;
@@ -51,6 +52,7 @@ use crate::fsutil::{atomic_write_json, FileLock};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
+pub use logopt::{parse_log_opts, LogConfig, DEFAULT_LOG_SIZE_MAX};
 pub use record::{
     ContainerConfig, ContainerRecord, CreateOptions, MountRecord, PortMapping, State, Status,
     DEFAULT_STOP_TIMEOUT,
@@ -161,6 +163,7 @@ impl Container {
                 create_command: opts.create_command,
                 state: State::default(),
                 idmapping: opts.idmapping,
+                log: opts.log,
                 extra: opts.extra,
             };
             atomic_write_json(&dir.join("container.json"), &rec)?;
@@ -262,9 +265,12 @@ impl Container {
     pub fn spec_path(&self) -> PathBuf {
         self.dir.join("bundle").join("config.json")
     }
-    /// The container's log (podman's k8s-file format).
+    /// The container's log (podman's k8s-file format): `--log-opt path=` or `ctr.log`.
     pub fn log_path(&self) -> PathBuf {
-        self.dir.join("ctr.log")
+        match &self.rec.log.path {
+            Some(p) => PathBuf::from(p),
+            None => self.dir.join("ctr.log"),
+        }
     }
     /// `<runtime_dir>/containers/<id>` (may not exist; see [`Container::ensure_run_dir`]).
     pub fn run_dir(&self) -> &Path {

@@ -135,6 +135,9 @@ pub struct ContainerRecord {
     /// the store's). `None`: the store's mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idmapping: Option<crate::idmap::IdMapping>,
+    /// `--log-opt` (max-size, path, tag).
+    #[serde(default, skip_serializing_if = "super::LogConfig::is_default")]
+    pub log: super::LogConfig,
     /// Free-form data other modules attach (runtime/network details), kept through updates.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -157,6 +160,7 @@ pub struct CreateOptions {
     /// `--userns=keep-id`; `None` means the store's mapping). The monitor starts the container
     /// later (`-d`, `start`) and reads it from the record.
     pub idmapping: Option<crate::idmap::IdMapping>,
+    pub log: super::LogConfig,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -288,7 +288,12 @@ pub fn inspect_json(c: &Container) -> Value {
             "Binds": r.mounts.iter().filter(|m| m.kind == "bind").map(|m| {
                 format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
             }).collect::<Vec<_>>(),
-            "LogConfig": { "Type": "k8s-file", "Path": c.log_path() },
+            "LogConfig": {
+                "Type": "k8s-file",
+                "Path": c.log_path(),
+                "Tag": r.log.tag.clone().unwrap_or_default(),
+                "Size": log_size(r.log.cap()),
+            },
             "NetworkMode": r.network,
             "PortBindings": ports,
             "AutoRemove": r.auto_remove,
@@ -298,9 +303,45 @@ pub fn inspect_json(c: &Container) -> Value {
     })
 }
 
+/// The log cap as podman's inspect shows it (go-units `HumanSizeWithPrecision(n, 3)`).
+fn log_size(cap: Option<u64>) -> String {
+    let Some(n) = cap else {
+        return "0B".into();
+    };
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < 6 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{v:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    format!("{s}{}", ["B", "kB", "MB", "GB", "TB", "PB", "EB"][unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_sizes_as_podman_inspect() {
+        assert_eq!(log_size(None), "0B");
+        assert_eq!(log_size(Some(10_000_000)), "10MB");
+        assert_eq!(log_size(Some(134_217_728)), "134MB");
+        assert_eq!(log_size(Some(8192)), "8.19kB");
+        assert_eq!(log_size(Some(1_500)), "1.5kB");
+    }
 
     #[test]
     fn ports_and_status_texts() {

@@ -6,11 +6,17 @@
 //! ```
 //! One timestamp per read from the container's pipe (as conmon does), so a container that
 //! writes fast costs one clock read per pipe buffer, not per line. A read that ends without a
-//! newline is written at once as a `P` (partial) record: nothing is held back in memory and a
-//! reader reassembles `P…P F` into one message.
+//! newline is written at once as a `P` (partial) record, and a record holds at most
+//! [`RECORD_CONTENT_MAX`] bytes (conmon's 8 KiB read buffer): nothing is held back in memory,
+//! however long a line is, and a reader reassembles `P…P F` into one message.
+//!
+//! Size cap (`--log-opt max-size`, conmon's `--log-size-max`): when the next record would
+//! take the file past the cap, the log is replaced by an empty one (written as `<log>.tmp`,
+//! renamed over it) and writing continues there, as conmon does, so the file never exceeds
+//! the cap. Reading it back is in [`super::logread`].
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
@@ -27,75 +33,189 @@ impl Stream {
     }
 }
 
+/// The most content bytes in one record: with the ~41 bytes of timestamp, stream, tag and
+/// newline, a record fits in 8 KiB, the smallest cap allowed, so a capped file never exceeds
+/// its cap.
+pub const RECORD_CONTENT_MAX: usize = 8192 - 64;
+
 /// RFC 3339 UTC with 9 fractional digits.
 pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
 }
 
-/// Appends records to a container's log file.
+/// Appends records to a container's log file, replacing it when it reaches its cap.
 pub struct LogWriter {
     file: File,
+    path: PathBuf,
+    /// `None`: no cap.
+    max: Option<u64>,
+    /// Bytes in the current file (what was there at open included).
+    written: u64,
     buf: Vec<u8>,
 }
 
+fn open_log(path: &Path, truncate: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = std::fs::OpenOptions::new();
+    if truncate {
+        o.write(true).truncate(true);
+    } else {
+        o.append(true);
+    }
+    // O_NOFOLLOW: a symlink planted at the log's place must not redirect our writes.
+    o.create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+}
+
 impl LogWriter {
-    pub fn open(path: &Path) -> std::io::Result<LogWriter> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)?;
+    pub fn open(path: &Path, max: Option<u64>) -> std::io::Result<LogWriter> {
+        let file = open_log(path, false)?;
+        let written = file.metadata()?.len();
         Ok(LogWriter {
             file,
-            buf: Vec::with_capacity(64 * 1024),
+            path: path.to_path_buf(),
+            max,
+            written,
+            buf: Vec::with_capacity(80 * 1024),
         })
     }
 
     /// Record one chunk read from `stream`.
     pub fn write_chunk(&mut self, stream: Stream, chunk: &[u8]) -> std::io::Result<()> {
+        self.buf.clear();
         if chunk.is_empty() {
             return Ok(());
         }
         let ts = timestamp(chrono::Utc::now());
-        self.buf.clear();
-        encode(&mut self.buf, &ts, stream, chunk);
-        self.file.write_all(&self.buf)
+        let mut rest = chunk;
+        while let Some((partial, content, next)) = split_record(rest) {
+            let len = record_len(&ts, stream, content) as u64;
+            let used = self.written + self.buf.len() as u64;
+            if self.max.is_some_and(|m| used > 0 && used + len > m) {
+                self.flush()?;
+                self.rotate()?;
+            }
+            push_record(&mut self.buf, &ts, stream, partial, content);
+            rest = next;
+        }
+        self.flush()
     }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let res = self.file.write_all(&self.buf);
+        // Counted even when the write failed part-way: overestimating only rotates sooner.
+        self.written += self.buf.len() as u64;
+        self.buf.clear();
+        res
+    }
+
+    /// Start over with an empty log (conmon's `reopen_k8s_file`): a new file renamed over
+    /// the old one, so a reader holding the old file reads it to its end.
+    fn rotate(&mut self) -> std::io::Result<()> {
+        let mut tmp = self.path.clone().into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        let fresh = open_log(&tmp, true).and_then(|f| {
+            std::fs::rename(&tmp, &self.path)?;
+            Ok(f)
+        });
+        match fresh {
+            Ok(f) => self.file = f,
+            // Cannot make a new file (full disk, quota): empty this one rather than exceed
+            // the cap.
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                self.file.set_len(0).map_err(|_| e)?;
+            }
+        }
+        self.written = 0;
+        Ok(())
+    }
+}
+
+/// The first record of `rest`: (partial, content, what follows); `None` when it is empty.
+fn split_record(rest: &[u8]) -> Option<(bool, &[u8], &[u8])> {
+    if rest.is_empty() {
+        return None;
+    }
+    let window = &rest[..rest.len().min(RECORD_CONTENT_MAX + 1)];
+    Some(match window.iter().position(|b| *b == b'\n') {
+        Some(i) => (false, &rest[..i], &rest[i + 1..]),
+        None => {
+            let n = rest.len().min(RECORD_CONTENT_MAX);
+            (true, &rest[..n], &rest[n..])
+        }
+    })
+}
+
+fn record_len(ts: &str, stream: Stream, content: &[u8]) -> usize {
+    ts.len() + 1 + stream.as_str().len() + 3 + content.len() + 1
+}
+
+fn push_record(out: &mut Vec<u8>, ts: &str, stream: Stream, partial: bool, content: &[u8]) {
+    out.extend_from_slice(ts.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(stream.as_str().as_bytes());
+    out.push(b' ');
+    out.push(if partial { b'P' } else { b'F' });
+    out.push(b' ');
+    out.extend_from_slice(content);
+    out.push(b'\n');
 }
 
 /// Encode `chunk` as records stamped `ts`.
 pub fn encode(out: &mut Vec<u8>, ts: &str, stream: Stream, chunk: &[u8]) {
     let mut rest = chunk;
-    while !rest.is_empty() {
-        let (line, flag, next) = match rest.iter().position(|b| *b == b'\n') {
-            Some(i) => (&rest[..i], b'F', &rest[i + 1..]),
-            None => (rest, b'P', &rest[rest.len()..]),
-        };
-        out.extend_from_slice(ts.as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(stream.as_str().as_bytes());
-        out.push(b' ');
-        out.push(flag);
-        out.push(b' ');
-        out.extend_from_slice(line);
-        out.push(b'\n');
+    while let Some((partial, content, next)) = split_record(rest) {
+        push_record(out, ts, stream, partial, content);
         rest = next;
     }
 }
 
-/// One record of the log file.
+/// A record's header: `TIME STREAM P|F`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
-    pub time: &'a str,
+pub struct Header {
+    pub time: String,
     pub stream: Stream,
     pub partial: bool,
-    pub content: &'a [u8],
 }
 
-/// Parse one line (without its newline).
-pub fn parse_record(line: &[u8]) -> Option<Record<'_>> {
-    let mut it = line.splitn(4, |b| *b == b' ');
+/// The longest header accepted (a timestamp with a zone offset is 35 bytes).
+pub const HEADER_MAX: usize = 64;
+
+/// How the start of a record parsed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HeaderScan {
+    /// A header (`None`: not a valid one), the bytes it took (its trailing space or the
+    /// newline included), and whether the record ended there (no content).
+    Done(Option<Header>, usize, bool),
+    /// Need more bytes to tell.
+    More,
+}
+
+/// Parse the header at the start of `data` (a record's first bytes).
+pub fn scan_header(data: &[u8]) -> HeaderScan {
+    let mut spaces = 0;
+    for (i, b) in data.iter().take(HEADER_MAX).enumerate() {
+        let ended = *b == b'\n';
+        if *b == b' ' {
+            spaces += 1;
+        }
+        if ended || spaces == 3 {
+            return HeaderScan::Done(parse_header(&data[..i]), i + 1, ended);
+        }
+    }
+    if data.len() >= HEADER_MAX {
+        HeaderScan::Done(None, 0, false)
+    } else {
+        HeaderScan::More
+    }
+}
+
+fn parse_header(h: &[u8]) -> Option<Header> {
+    let mut it = h.split(|b| *b == b' ');
     let time = std::str::from_utf8(it.next()?).ok()?;
     let stream = match it.next()? {
         b"stdout" => Stream::Stdout,
@@ -107,113 +227,12 @@ pub fn parse_record(line: &[u8]) -> Option<Record<'_>> {
         b"F" => false,
         _ => return None,
     };
-    Some(Record {
-        time,
+    (!time.is_empty()).then(|| Header {
+        time: time.to_string(),
         stream,
         partial,
-        content: it.next().unwrap_or(b""),
     })
 }
-
-/// A whole message (partials joined), as `logs` prints it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    /// Time of the message's first record.
-    pub time: String,
-    pub stream: Stream,
-    pub content: Vec<u8>,
-    /// False for a trailing partial line (the container has not finished it yet).
-    pub complete: bool,
-}
-
-/// Reassembles records into messages; keeps one pending partial per stream.
-#[derive(Default)]
-pub struct Assembler {
-    pending: [Option<Message>; 2],
-}
-
-impl Assembler {
-    /// Feed one record; returns a message when it completes one.
-    pub fn push(&mut self, r: &Record) -> Option<Message> {
-        let slot = &mut self.pending[r.stream as usize];
-        let m = slot.get_or_insert_with(|| Message {
-            time: r.time.to_string(),
-            stream: r.stream,
-            content: Vec::new(),
-            complete: false,
-        });
-        m.content.extend_from_slice(r.content);
-        if r.partial {
-            return None;
-        }
-        let mut m = slot.take()?;
-        m.complete = true;
-        Some(m)
-    }
-
-    /// Unfinished partial messages (printed at the end of a non-following `logs`).
-    pub fn take_pending(&mut self) -> Vec<Message> {
-        self.pending.iter_mut().filter_map(Option::take).collect()
-    }
-}
-
-/// The last `n` complete messages of the log, the assembler state after them (unfinished
-/// partial lines), and the offset where reading stopped (after the last complete line).
-///
-/// Reads backwards in blocks so `--tail` of a huge log stays cheap. The two streams
-/// interleave and a message may span several `P` records, so messages are assembled forward
-/// from a line boundary. A stream's first message in the loaded range might be the end of a
-/// longer one that began earlier; while one of the last `n` messages is such a message, more
-/// is read (up to [`TAIL_SCAN_LIMIT`] bytes, beyond which it is taken as it is).
-pub fn tail_messages(f: &mut File, n: usize) -> std::io::Result<(Vec<Message>, Assembler, u64)> {
-    let len = f.seek(SeekFrom::End(0))?;
-    let mut block: u64 = 64 * 1024;
-    loop {
-        let start = len.saturating_sub(block);
-        let mut data = vec![0u8; (len - start) as usize];
-        f.seek(SeekFrom::Start(start))?;
-        f.read_exact(&mut data)?;
-        // Begin at a line boundary; end after the last complete line.
-        let begin = if start == 0 {
-            0
-        } else {
-            match data.iter().position(|b| *b == b'\n') {
-                Some(i) => i + 1,
-                None => data.len(),
-            }
-        };
-        let end = data
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map(|i| i + 1)
-            .unwrap_or(0)
-            .max(begin);
-        let mut asm = Assembler::default();
-        // Has this stream had a complete record in the range (so its next message starts here)?
-        let mut seen_full = [start == 0; 2];
-        let mut msgs: Vec<(Message, bool)> = Vec::new();
-        for line in data[begin..end].split(|b| *b == b'\n') {
-            let Some(r) = parse_record(line) else {
-                continue;
-            };
-            let k = r.stream as usize;
-            if let Some(m) = asm.push(&r) {
-                msgs.push((m, seen_full[k]));
-                seen_full[k] = true;
-            }
-        }
-        let skip = msgs.len().saturating_sub(n);
-        let unsure = msgs[skip..].iter().any(|(_, certain)| !certain);
-        if start == 0 || (msgs.len() >= n && !unsure) || block >= TAIL_SCAN_LIMIT {
-            let out = msgs.into_iter().skip(skip).map(|(m, _)| m).collect();
-            return Ok((out, asm, start + end as u64));
-        }
-        block *= 4;
-    }
-}
-
-/// How far back `tail_messages` reads to make sure a message is whole.
-pub const TAIL_SCAN_LIMIT: u64 = 64 << 20;
 
 #[cfg(test)]
 mod tests {
@@ -234,54 +253,98 @@ mod tests {
     }
 
     #[test]
-    fn parses_and_reassembles() {
-        let mut a = Assembler::default();
-        let r1 = parse_record(b"T1 stdout P hel").unwrap();
-        let r2 = parse_record(b"T2 stderr F err line").unwrap();
-        let r3 = parse_record(b"T3 stdout F lo world").unwrap();
-        assert!(a.push(&r1).is_none());
-        assert_eq!(a.push(&r2).unwrap().content, b"err line");
-        let m = a.push(&r3).unwrap();
-        assert_eq!(
-            (m.time.as_str(), m.content.as_slice()),
-            ("T1", &b"hello world"[..])
-        );
-        assert!(parse_record(b"garbage").is_none());
+    fn long_lines_are_split_into_bounded_records() {
+        let mut line = vec![b'a'; RECORD_CONTENT_MAX * 2 + 10];
+        line.push(b'\n');
+        let mut out = Vec::new();
+        encode(&mut out, "T", Stream::Stdout, &line);
+        let recs: Vec<&[u8]> = out
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(recs.len(), 3);
+        assert!(recs[0].starts_with(b"T stdout P aaa") && recs[1].starts_with(b"T stdout P "));
+        assert_eq!(recs[2], [&b"T stdout F "[..], &[b'a'; 10][..]].concat());
+        assert!(recs.iter().all(|r| r.len() < 8192));
+        // A line of exactly the maximum and its newline is one full record.
+        let mut out = Vec::new();
+        let mut line = vec![b'b'; RECORD_CONTENT_MAX];
+        line.push(b'\n');
+        encode(&mut out, "T", Stream::Stdout, &line);
+        assert_eq!(out.iter().filter(|b| **b == b'\n').count(), 1);
+        assert!(out.starts_with(b"T stdout F b"));
     }
 
     #[test]
-    fn tail_with_interleaved_streams_and_partials() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("log");
-        let mut data = Vec::new();
-        for i in 0..5000 {
-            encode(
-                &mut data,
-                "T",
-                Stream::Stdout,
-                format!("line {i}\n").as_bytes(),
-            );
-        }
-        encode(&mut data, "T", Stream::Stdout, b"thr");
-        encode(&mut data, "T", Stream::Stderr, b"two\n");
-        encode(&mut data, "T", Stream::Stdout, b"ee four\n");
-        encode(&mut data, "T", Stream::Stdout, b"unfinished");
-        std::fs::write(&p, &data).unwrap();
-        let mut f = File::open(&p).unwrap();
-        let (m, mut asm, off) = tail_messages(&mut f, 1).unwrap();
-        assert_eq!(m.len(), 1);
-        assert_eq!(m[0].content, b"three four");
-        assert_eq!(off as usize, data.len());
-        assert_eq!(asm.take_pending()[0].content, b"unfinished");
-        let (m, _, _) = tail_messages(&mut f, 2).unwrap();
+    fn scans_headers() {
+        let h = |t: &str, s, p| {
+            Some(Header {
+                time: t.into(),
+                stream: s,
+                partial: p,
+            })
+        };
         assert_eq!(
-            (m[0].content.as_slice(), m[0].stream),
-            (&b"two"[..], Stream::Stderr)
+            scan_header(b"T1 stdout P hel"),
+            HeaderScan::Done(h("T1", Stream::Stdout, true), 12, false)
         );
-        let (m, _, _) = tail_messages(&mut f, 100_000).unwrap();
-        assert_eq!(m.len(), 5002);
-        assert_eq!(m[0].content, b"line 0");
-        let (m, _, _) = tail_messages(&mut f, 0).unwrap();
-        assert!(m.is_empty());
+        assert_eq!(
+            scan_header(b"T2 stderr F\nnext"),
+            HeaderScan::Done(h("T2", Stream::Stderr, false), 12, true)
+        );
+        assert_eq!(scan_header(b"T2 stderr"), HeaderScan::More);
+        assert_eq!(
+            scan_header(b"garbage line\n"),
+            HeaderScan::Done(None, 13, true)
+        );
+        assert_eq!(scan_header(b"T x F y"), HeaderScan::Done(None, 6, false));
+        assert_eq!(scan_header(&[b'x'; 100]), HeaderScan::Done(None, 0, false));
+    }
+
+    fn capped_writer(max: u64) -> (tempfile::TempDir, PathBuf, LogWriter) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("ctr.log");
+        let w = LogWriter::open(&p, Some(max)).unwrap();
+        (d, p, w)
+    }
+
+    #[test]
+    fn rotation_keeps_the_file_within_its_cap() {
+        let (_d, p, mut w) = capped_writer(8192);
+        let chunk = vec![b'z'; 64 * 1024];
+        for _ in 0..20 {
+            w.write_chunk(Stream::Stdout, &chunk).unwrap();
+            assert!(std::fs::metadata(&p).unwrap().len() <= 8192);
+        }
+        w.write_chunk(Stream::Stdout, b"end\n").unwrap();
+        let log = std::fs::read(&p).unwrap();
+        assert!(log.ends_with(b" stdout F end\n"), "{}", log.len());
+        assert!(!p.with_extension("log.tmp").exists());
+        // Reopened over a file already past a (smaller) cap: the next record starts over.
+        std::fs::write(&p, vec![b'x'; 20_000]).unwrap();
+        let mut w = LogWriter::open(&p, Some(10_000)).unwrap();
+        w.write_chunk(Stream::Stderr, b"fresh\n").unwrap();
+        let log = std::fs::read_to_string(&p).unwrap();
+        assert!(log.ends_with(" stderr F fresh\n") && log.lines().count() == 1);
+    }
+
+    #[test]
+    fn no_cap_appends_forever() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("ctr.log");
+        let mut w = LogWriter::open(&p, None).unwrap();
+        for _ in 0..4 {
+            w.write_chunk(Stream::Stdout, &[b'q'; 10_000]).unwrap();
+        }
+        assert!(std::fs::metadata(&p).unwrap().len() > 40_000);
+    }
+
+    #[test]
+    fn refuses_a_symlink_at_the_log_path() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("ctr.log");
+        std::os::unix::fs::symlink(d.path().join("elsewhere"), &p).unwrap();
+        assert!(LogWriter::open(&p, None).is_err());
+        assert!(!d.path().join("elsewhere").exists());
     }
 }

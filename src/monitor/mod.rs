@@ -15,6 +15,7 @@
 //!   with output also copied to our stdout/stderr, stdin forwarded with `-i`, a raw terminal
 //!   and window size forwarding with `-t`.
 pub mod log;
+pub mod logread;
 mod supervise;
 
 pub use supervise::{finish, supervise, Io};

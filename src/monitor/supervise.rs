@@ -158,7 +158,9 @@ pub fn finish(
 }
 
 fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Result<u8> {
-    let mut log = LogWriter::open(&c.log_path())?;
+    // The record's `--log-opt max-size` (or the default cap): the same for `-d` and
+    // foreground runs, both of which supervise from here.
+    let mut log = LogWriter::open(&c.log_path(), c.rec.log.cap())?;
     let mut mask = SigSet::empty();
     for s in FORWARDED {
         mask.add(*s);

@@ -326,8 +326,13 @@ pub fn unpack_stream<R: Read + Send + 'static>(
         Ok(())
     })();
     // The diff ID covers the whole stream, including padding after the end-of-archive blocks.
+    // A refused layer is not read on: dropping the reader stops the decoder thread (a 100 MB
+    // PAX header must not be inflated and recorded after all).
     let mut rest = archive.into_inner();
-    let drained = std::io::copy(&mut rest, &mut std::io::sink());
+    let drained = match &res {
+        Ok(()) => std::io::copy(&mut rest, &mut std::io::sink()),
+        Err(_) => Ok(0),
+    };
     drop(rest);
     let (diff_id, size) = dec
         .join()

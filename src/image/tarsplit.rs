@@ -272,7 +272,7 @@ mod tests {
         h.set_size(3 << 20);
         h.set_cksum();
         let mut stream = h.as_bytes().to_vec();
-        stream.extend(std::iter::repeat_n(7u8, 3 << 20));
+        stream.extend(vec![7u8; 3 << 20]);
         stream.extend([0u8; 1024]);
         let f = tempfile::tempfile().unwrap();
         let rec = Rc::new(RefCell::new(Recorder::to_file(f.try_clone().unwrap())));

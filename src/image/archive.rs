@@ -2,6 +2,7 @@
 //! (`docker-archive`) in one tar. Layers are written uncompressed, rebuilt byte-exact from
 //! the store (see `tarsplit`), so configs, diff IDs and image IDs survive the round trip.
 use super::layer::{self, LayerHold, Prepared};
+use super::limits;
 use super::registry::{self, Manifest};
 use super::unpack::Compression;
 use crate::storage::{hex_of, now_rfc3339, ImageMeta, ImageRecord, Store};
@@ -178,10 +179,15 @@ pub fn save<W: Write>(
 
 /// Extract an archive into `dir` (regular files and directories only; paths confined).
 fn extract<R: Read>(input: R, dir: &Path) -> anyhow::Result<()> {
-    let mut ar = tar::Archive::new(input);
+    // The archive's own headers are capped like a layer's (see `targuard`).
+    let guard = super::targuard::TarGuard::new(input);
+    let pos = guard.entry_position();
+    let mut ar = tar::Archive::new(guard);
     for e in ar.entries().context("reading the archive")? {
         let mut e = e.context("reading the archive")?;
+        super::targuard::agrees(&pos, e.raw_header_position()).context("reading the archive")?;
         let raw = e.path_bytes().into_owned();
+        super::targuard::check_path_len("archive entry path", &raw)?;
         let comps = super::unpack::clean_path(&raw)?;
         if comps.is_empty() {
             continue;
@@ -211,9 +217,30 @@ fn extract<R: Read>(input: R, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_blob(dir: &Path, digest: &str) -> anyhow::Result<Vec<u8>> {
+/// A small JSON file of the archive (manifest, config, index), read only when it is at most
+/// `cap` bytes and, given a descriptor `size`, exactly that large.
+fn read_capped(p: &Path, what: &str, size: Option<i64>, cap: u64) -> anyhow::Result<Vec<u8>> {
+    let len = std::fs::metadata(p)
+        .with_context(|| format!("the archive lacks {what}"))?
+        .len();
+    if let Some(want) = size {
+        limits::declared_size(&format!("the archive's {what}"), want, cap)?;
+        if len != want as u64 {
+            bail!("the archive's {what} is {len} bytes, its descriptor declares {want}: the archive is corrupt");
+        }
+    }
+    if len > cap {
+        bail!(
+            "the archive's {what} is {len} bytes, more than the {} limit",
+            limits::human(cap)
+        );
+    }
+    std::fs::read(p).with_context(|| format!("reading {what} from the archive"))
+}
+
+fn read_blob(dir: &Path, digest: &str, size: i64, cap: u64) -> anyhow::Result<Vec<u8>> {
     let p = blob_path(dir, digest)?;
-    let b = std::fs::read(&p).with_context(|| format!("the archive lacks blob {digest}"))?;
+    let b = read_capped(&p, &format!("blob {digest}"), Some(size), cap)?;
     if format!("sha256:{}", sha256_hex(&b)) != digest {
         bail!("blob {digest} in the archive does not match its digest");
     }
@@ -223,9 +250,17 @@ fn read_blob(dir: &Path, digest: &str) -> anyhow::Result<Vec<u8>> {
 fn blob_path(dir: &Path, digest: &str) -> anyhow::Result<PathBuf> {
     let hex = digest
         .strip_prefix("sha256:")
-        .filter(|h| super::reference::is_hex(h) && h.len() == 64)
+        .filter(|_| limits::is_sha256_digest(digest))
         .ok_or_else(|| anyhow!("unsupported digest {digest:?} in the archive"))?;
     Ok(dir.join("blobs/sha256").join(hex))
+}
+
+/// A layer blob of an archive: its file, digest, declared size and compression.
+struct ArchiveLayer {
+    path: PathBuf,
+    digest: String,
+    size: u64,
+    compression: Compression,
 }
 
 /// An image found in an archive, ready to import.
@@ -233,8 +268,7 @@ struct Found {
     manifest: Vec<u8>,
     manifest_type: String,
     config: Vec<u8>,
-    /// (blob path, blob digest, compression)
-    layers: Vec<(PathBuf, String, Compression)>,
+    layers: Vec<ArchiveLayer>,
     names: Vec<String>,
 }
 
@@ -249,18 +283,25 @@ fn archive_name(n: &str) -> Option<String> {
 }
 
 fn scan_oci(dir: &Path) -> anyhow::Result<Vec<Found>> {
-    let idx: Value = serde_json::from_slice(&std::fs::read(dir.join("index.json"))?)
-        .context("index.json in the archive is not valid JSON")?;
+    let idx = read_capped(
+        &dir.join("index.json"),
+        "index.json",
+        None,
+        limits::MAX_MANIFEST,
+    )?;
+    let idx: Value =
+        serde_json::from_slice(&idx).context("index.json in the archive is not valid JSON")?;
     let want = registry::wanted_platform(None, None)?;
     let mut out: Vec<Found> = Vec::new();
     for m in idx["manifests"].as_array().cloned().unwrap_or_default() {
         let digest = m["digest"].as_str().unwrap_or_default().to_string();
+        let size = m["size"].as_i64().unwrap_or(-1);
         let name = m["annotations"][REF_NAME].as_str().and_then(archive_name);
-        let mut bytes = read_blob(dir, &digest)?;
+        let mut bytes = read_blob(dir, &digest, size, limits::MAX_MANIFEST)?;
         let mut parsed = registry::parse_manifest(&bytes)?;
         if let Manifest::Index { manifests } = &parsed {
             let d = registry::choose_platform(manifests, &want).map_err(|e| anyhow!(e))?;
-            bytes = read_blob(dir, &d.digest)?;
+            bytes = read_blob(dir, &d.digest, d.size, limits::MAX_MANIFEST)?;
             parsed = registry::parse_manifest(&bytes)?;
         }
         let Manifest::Image {
@@ -275,15 +316,16 @@ fn scan_oci(dir: &Path) -> anyhow::Result<Vec<Found>> {
             f.names.extend(name);
             continue;
         }
-        let config = read_blob(dir, &config.digest)?;
+        let config = read_blob(dir, &config.digest, config.size, limits::MAX_CONFIG)?;
         let layers = layers
             .iter()
             .map(|l| {
-                Ok((
-                    blob_path(dir, &l.digest)?,
-                    l.digest.clone(),
-                    registry::layer_compression(&l.media_type)?,
-                ))
+                Ok(ArchiveLayer {
+                    path: blob_path(dir, &l.digest)?,
+                    digest: l.digest.clone(),
+                    size: limits::declared_size(&l.digest, l.size, u64::MAX)?,
+                    compression: registry::layer_compression(&l.media_type)?,
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         out.push(Found {
@@ -298,8 +340,14 @@ fn scan_oci(dir: &Path) -> anyhow::Result<Vec<Found>> {
 }
 
 fn scan_docker(dir: &Path) -> anyhow::Result<Vec<Found>> {
-    let m: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)
-        .context("manifest.json in the archive is not valid JSON")?;
+    let m = read_capped(
+        &dir.join("manifest.json"),
+        "manifest.json",
+        None,
+        limits::MAX_MANIFEST,
+    )?;
+    let m: Value =
+        serde_json::from_slice(&m).context("manifest.json in the archive is not valid JSON")?;
     let mut out = Vec::new();
     for e in m.as_array().cloned().unwrap_or_default() {
         let rel = |v: &Value| -> anyhow::Result<PathBuf> {
@@ -311,8 +359,7 @@ fn scan_docker(dir: &Path) -> anyhow::Result<Vec<Found>> {
                 p.join(String::from_utf8_lossy(c).as_ref())
             }))
         };
-        let config =
-            std::fs::read(rel(&e["Config"])?).context("reading the config from the archive")?;
+        let config = read_capped(&rel(&e["Config"])?, "config", None, limits::MAX_CONFIG)?;
         let mut layers = Vec::new();
         let mut descs = Vec::new();
         for l in e["Layers"].as_array().cloned().unwrap_or_default() {
@@ -320,7 +367,12 @@ fn scan_docker(dir: &Path) -> anyhow::Result<Vec<Found>> {
             let digest = format!("sha256:{}", sha256_file(&p)?);
             let size = std::fs::metadata(&p)?.len();
             descs.push(json!({"mediaType": OCI_LAYER_TAR, "digest": digest, "size": size}));
-            layers.push((p, digest, Compression::None));
+            layers.push(ArchiveLayer {
+                path: p,
+                digest,
+                size,
+                compression: Compression::None,
+            });
         }
         let manifest = serde_json::to_vec(&json!({
             "schemaVersion": 2, "mediaType": registry::OCI_MANIFEST,
@@ -374,6 +426,7 @@ pub fn load<R: Read>(store: &Store, input: R) -> anyhow::Result<Vec<(String, Vec
         let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&f.config)
             .context("the image config in the archive is not valid JSON")?;
         let diff_ids = config.rootfs().diff_ids().clone();
+        limits::check_diff_ids(&diff_ids)?;
         if diff_ids.len() != f.layers.len() {
             bail!(
                 "the archive's manifest lists {} layers but the config has {} diff IDs",
@@ -382,8 +435,8 @@ pub fn load<R: Read>(store: &Store, input: R) -> anyhow::Result<Vec<(String, Vec
             );
         }
         let mut holds: Vec<LayerHold> = Vec::new();
-        for ((path, digest, comp), diff_id) in f.layers.iter().zip(&diff_ids) {
-            match import_layer(&store, path, digest, *comp, diff_id) {
+        for (l, diff_id) in f.layers.iter().zip(&diff_ids) {
+            match import_layer(&store, l, diff_id) {
                 Ok(h) => holds.push(h),
                 Err(e) => {
                     layer::rollback(&store, holds);
@@ -418,20 +471,21 @@ pub fn load<R: Read>(store: &Store, input: R) -> anyhow::Result<Vec<(String, Vec
     Ok(result)
 }
 
-fn import_layer(
-    store: &Store,
-    path: &Path,
-    digest: &str,
-    comp: Compression,
-    diff_id: &str,
-) -> anyhow::Result<LayerHold> {
+fn import_layer(store: &Store, l: &ArchiveLayer, diff_id: &str) -> anyhow::Result<LayerHold> {
+    let (digest, comp) = (l.digest.as_str(), l.compression);
     let job = match layer::prepare(store, diff_id)? {
         Prepared::Have(h) => return Ok(h),
         Prepared::Fetch(j) => j,
     };
     let run = || -> anyhow::Result<super::unpack::UnpackReport> {
-        let mut f = std::fs::File::open(path)
+        let f = std::fs::File::open(&l.path)
             .with_context(|| format!("the archive lacks layer {digest}"))?;
+        let len = f.metadata()?.len();
+        if len != l.size {
+            bail!("layer {digest} in the archive is {len} bytes, its descriptor declares {}: the archive is corrupt", l.size);
+        }
+        // Never more than the descriptor declares, even if the file grows meanwhile.
+        let mut f = f.take(l.size);
         let mut child = layer::spawn_unpacker(store, Stdio::piped())?;
         // One pass over the blob: hash it while feeding the helper.
         let mut stdin = child.stdin.take().expect("piped");

@@ -6,12 +6,14 @@
 pub mod archive;
 pub mod auth;
 pub mod layer;
+pub mod limits;
 pub mod progress;
 pub mod pull;
 pub mod reference;
 pub mod registries;
 pub mod registry;
 pub mod remove;
+pub mod targuard;
 pub mod tarsplit;
 pub mod unpack;
 pub mod view;

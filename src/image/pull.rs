@@ -5,6 +5,7 @@
 //! and the image only after all its layers did.
 use super::auth::{self, Credentials};
 use super::layer::{self, LayerHold};
+use super::limits;
 use super::progress::Progress;
 use super::reference::Reference;
 use super::registries::{Registries, Source};
@@ -179,6 +180,9 @@ impl Job<'_> {
                 if got != d.digest {
                     bail!("{what}: manifest {} does not match its digest (got {got}): the registry sent corrupt data", d.digest);
                 }
+                if b2.len() as i64 != d.size {
+                    bail!("{what}: manifest {} is {} bytes, the index declares {}: the image is corrupt", d.digest, b2.len(), d.size);
+                }
                 match registry::parse_manifest(&b2).map_err(|e| anyhow!("{what}: {e:#}"))? {
                     m @ Manifest::Image { .. } => (b2, d2, Some(digest), m),
                     Manifest::Index { .. } => {
@@ -195,15 +199,12 @@ impl Job<'_> {
         else {
             unreachable!()
         };
-        let mut config_bytes = Vec::new();
-        client
-            .pull_blob(&top, config_desc.digest.as_str(), &mut config_bytes)
-            .await
-            .map_err(oerr)?;
+        let config_bytes = fetch_config(&client, &top, &config_desc, what, reg).await?;
         let id = hex::encode(sha2::Sha256::digest(&config_bytes));
         let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&config_bytes)
             .map_err(|e| anyhow!("{what}: the image config is not valid JSON: {e}"))?;
         let diff_ids: Vec<String> = config.rootfs().diff_ids().clone();
+        limits::check_diff_ids(&diff_ids).map_err(|e| anyhow!("{what}: {e}"))?;
         if diff_ids.len() != layers.len() {
             bail!(
                 "{what}: the manifest lists {} layers but the config has {} diff IDs: the image is corrupt",
@@ -278,6 +279,31 @@ impl Job<'_> {
     }
 }
 
+/// The config blob, at most as large as its descriptor declares (and [`limits::MAX_CONFIG`]):
+/// a registry sending more is cut off at the first byte too many.
+async fn fetch_config(
+    client: &oci_client::Client,
+    top: &oci_client::Reference,
+    desc: &Descriptor,
+    what: &str,
+    reg: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let blob = format!("{what}: image config {}", desc.digest);
+    let size = limits::declared_size(&blob, desc.size, limits::MAX_CONFIG)?;
+    let mut w = BoundedWriter {
+        inner: Some(Vec::with_capacity(size as usize)),
+        bar: None,
+        seen: 0,
+        limit: size,
+    };
+    client
+        .pull_blob(top, desc.digest.as_str(), &mut w)
+        .await
+        .map_err(|e| anyhow!(registry::explain(&e, &blob, reg)))?;
+    w.complete().map_err(|e| anyhow!("{blob}: {e}"))?;
+    Ok(w.inner.take().unwrap_or_default())
+}
+
 /// Fetch one layer unless the store has it; returns holding its use-lock.
 async fn fetch_layer(
     client: &oci_client::Client,
@@ -341,17 +367,23 @@ async fn download_and_unpack(
         .await
         .context("starting the unpack helper")?;
     let bar = progress.blob(&desc.digest, desc.size.max(0) as u64);
-    let writer = CountingWriter {
+    let mut writer = BoundedWriter {
         inner: Some(sender),
         bar: bar.clone(),
+        seen: 0,
+        limit: desc.size.max(0) as u64,
     };
-    let dl = client.pull_blob(r, desc.digest.as_str(), writer).await;
+    let dl = client.pull_blob(r, desc.digest.as_str(), &mut writer).await;
+    let complete = writer.complete();
+    // EOF for the helper: it must not wait for the rest of a blob that was cut off.
+    drop(writer);
     let out = waiter.await??;
     let short = &hex_of(&desc.digest)[..12.min(hex_of(&desc.digest).len())];
     let blob = format!("blob {}", desc.digest);
     let res = match dl {
         // A failed or corrupt download explains whatever the helper saw: report it first.
         Err(e) => Err(anyhow!(registry::explain(&e, &blob, r.registry()))),
+        Ok(()) if complete.is_err() => Err(anyhow!("{blob}: {}", complete.unwrap_err())),
         Ok(()) => layer::report(&out).map_err(|e| {
             let hint = if format!("{e:#}").contains("os error 28") {
                 format!(
@@ -371,30 +403,61 @@ async fn download_and_unpack(
     res
 }
 
-/// Counts bytes into the progress bar on their way to the unpack helper. If the helper stops
-/// reading (it failed), the rest of the blob is still downloaded and discarded, so oci-client
-/// can verify the digest: a corrupt or cut download is reported as such, not as whatever the
-/// helper made of the damaged bytes.
-struct CountingWriter<W> {
+/// Passes a blob on (to the unpack helper, or into memory), never more than the `limit` its
+/// descriptor declares: the first byte beyond it fails the download, so a registry cannot
+/// make rctr read, hash or unpack more than the manifest promised (CWE-400). Counts bytes into
+/// the progress bar. If the helper stops reading (it failed), the rest of the blob is still
+/// downloaded and discarded, so oci-client can verify the digest: a corrupt or cut download is
+/// reported as such, not as whatever the helper made of the damaged bytes.
+struct BoundedWriter<W> {
     inner: Option<W>,
     bar: Option<indicatif::ProgressBar>,
+    seen: u64,
+    limit: u64,
 }
 
-impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountingWriter<W> {
+impl<W> BoundedWriter<W> {
+    /// After the download: exactly `limit` bytes arrived (fewer is a lying descriptor too).
+    fn complete(&self) -> Result<(), String> {
+        if self.seen == self.limit {
+            return Ok(());
+        }
+        Err(format!(
+            "the registry sent {} bytes, the manifest declares {}: the image is corrupt",
+            self.seen, self.limit
+        ))
+    }
+}
+
+impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for BoundedWriter<W> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut TaskCx<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        if self.seen + buf.len() as u64 > self.limit {
+            let msg = format!(
+                "the registry sent more than the {} bytes the manifest declares: the image is corrupt",
+                self.limit
+            );
+            self.inner = None;
+            return Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                msg,
+            )));
+        }
         let Some(inner) = self.inner.as_mut() else {
+            self.seen += buf.len() as u64;
             return Poll::Ready(Ok(buf.len()));
         };
         match Pin::new(inner).poll_write(cx, buf) {
             Poll::Ready(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.inner = None;
+                self.seen += buf.len() as u64;
                 Poll::Ready(Ok(buf.len()))
             }
             Poll::Ready(Ok(n)) => {
+                self.seen += n as u64;
                 if let Some(b) = &self.bar {
                     b.inc(n as u64);
                 }

@@ -22,10 +22,28 @@ pub struct Descriptor {
     #[serde(rename = "mediaType", default)]
     pub media_type: String,
     pub digest: String,
-    #[serde(default)]
+    /// Bytes of the blob; -1 when the descriptor has none (refused by [`parse_manifest`]).
+    #[serde(default = "no_size")]
     pub size: i64,
     #[serde(default)]
     pub platform: Option<Platform>,
+}
+
+fn no_size() -> i64 {
+    -1
+}
+
+/// Refuse a descriptor whose digest could not name a file or whose size is missing: both are
+/// used before the blob arrives (a path in the store, the bound of the download).
+fn check_descriptor(kind: &str, d: &Descriptor) -> anyhow::Result<()> {
+    super::limits::check_digest("manifest", kind, &d.digest)?;
+    if d.size < 0 {
+        bail!(
+            "manifest: the {kind} {} has no valid size: the image is corrupt",
+            d.digest
+        );
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -85,9 +103,11 @@ pub fn parse_manifest(bytes: &[u8]) -> anyhow::Result<Manifest> {
         other => bail!("unsupported manifest media type {other:?}"),
     }
     if mt == OCI_INDEX || mt == DOCKER_LIST || (mt.is_empty() && raw.manifests.is_some()) {
-        return Ok(Manifest::Index {
-            manifests: raw.manifests.unwrap_or_default(),
-        });
+        let manifests = raw.manifests.unwrap_or_default();
+        for m in &manifests {
+            check_descriptor("manifest digest", m)?;
+        }
+        return Ok(Manifest::Index { manifests });
     }
     let (Some(config), Some(layers)) = (raw.config, raw.layers) else {
         bail!("the manifest has neither config+layers nor manifests: not an image");
@@ -103,6 +123,10 @@ pub fn parse_manifest(bytes: &[u8]) -> anyhow::Result<Manifest> {
     }
     for l in &layers {
         layer_compression(&l.media_type)?;
+    }
+    check_descriptor("config digest", &config)?;
+    for l in &layers {
+        check_descriptor("layer digest", l)?;
     }
     Ok(Manifest::Image {
         media_type: if mt.is_empty() {
@@ -456,17 +480,22 @@ mod tests {
 
     #[test]
     fn manifests_without_media_type() {
-        let m = br#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:aa","size":1},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:bb","size":2}]}"#;
-        assert!(matches!(parse_manifest(m).unwrap(), Manifest::Image { .. }));
-        let i = br#"{"schemaVersion":2,"manifests":[{"digest":"sha256:cc","size":3,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}"#;
-        let Manifest::Index { manifests } = parse_manifest(i).unwrap() else {
+        let (aa, bb, cc) = (d("aa"), d("bb"), d("cc"));
+        let m = format!(
+            r#"{{"schemaVersion":2,"config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{aa}","size":1}},"layers":[{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{bb}","size":2}}]}}"#
+        );
+        assert!(matches!(
+            parse_manifest(m.as_bytes()).unwrap(),
+            Manifest::Image { .. }
+        ));
+        let i = format!(
+            r#"{{"schemaVersion":2,"manifests":[{{"digest":"{cc}","size":3,"platform":{{"os":"linux","architecture":"arm64","variant":"v8"}}}}]}}"#
+        );
+        let Manifest::Index { manifests } = parse_manifest(i.as_bytes()).unwrap() else {
             panic!()
         };
         let want = wanted_platform(Some("linux/arm64"), None).unwrap();
-        assert_eq!(
-            choose_platform(&manifests, &want).unwrap().digest,
-            "sha256:cc"
-        );
+        assert_eq!(choose_platform(&manifests, &want).unwrap().digest, cc);
         let want = wanted_platform(Some("linux/s390x"), None).unwrap();
         let e = choose_platform(&manifests, &want).unwrap_err();
         assert!(e.contains("it has linux/arm64/v8"), "{e}");
@@ -477,5 +506,28 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unsupported layer media type"));
+    }
+
+    fn d(byte: &str) -> String {
+        format!("sha256:{}", byte.repeat(32))
+    }
+
+    #[test]
+    fn descriptors_are_checked_before_use() {
+        let image = |cfg: &str, size: &str, layer: &str| {
+            format!(
+                r#"{{"schemaVersion":2,"config":{{"digest":"{cfg}"{size}}},"layers":[{{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{layer}","size":2}}]}}"#
+            )
+        };
+        let err = |m: String| parse_manifest(m.as_bytes()).unwrap_err().to_string();
+        assert_eq!(
+            err(image(&d("aa"), r#","size":1"#, "sha256:../../x")),
+            "manifest: layer digest \"sha256:../../x\" is not a sha256 digest"
+        );
+        assert!(err(image("../../x", r#","size":1"#, &d("bb"))).contains("config digest"));
+        assert!(err(image(&d("aa"), "", &d("bb"))).contains("has no valid size"));
+        assert!(err(image(&d("aa"), r#","size":-5"#, &d("bb"))).contains("has no valid size"));
+        let idx = r#"{"schemaVersion":2,"manifests":[{"digest":"sha256:/etc","size":3}]}"#;
+        assert!(err(idx.into()).contains("manifest digest \"sha256:/etc\""));
     }
 }

@@ -131,6 +131,13 @@ impl<R: Read> Read for Tee<R> {
         } else {
             r.see(&buf[..n]);
         }
+        // Stream bytes between two files are unbounded (the data of a symlink entry that
+        // declares gigabytes, trailing padding): write them out in pieces, consecutive `B`
+        // records rebuild the same stream.
+        if r.pending.len() >= SPILL {
+            r.flush_pending();
+            r.spill();
+        }
         Ok(n)
     }
 }
@@ -253,6 +260,38 @@ mod tests {
             &mut out,
         )
         .unwrap();
+        assert_eq!(out, stream);
+    }
+
+    /// Stream bytes that are not file content (here: 3 MiB of "data" of a symlink entry) go
+    /// to the file in pieces, not into memory, and still rebuild the same stream.
+    #[test]
+    fn long_runs_of_stream_bytes_are_spilled() {
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_size(3 << 20);
+        h.set_cksum();
+        let mut stream = h.as_bytes().to_vec();
+        stream.extend(vec![7u8; 3 << 20]);
+        stream.extend([0u8; 1024]);
+        let f = tempfile::tempfile().unwrap();
+        let rec = Rc::new(RefCell::new(Recorder::to_file(f.try_clone().unwrap())));
+        let mut tee = Tee {
+            inner: std::io::Cursor::new(stream.clone()),
+            rec: rec.clone(),
+        };
+        let mut buf = vec![0u8; 64 * 1024];
+        while tee.read(&mut buf).unwrap() > 0 {
+            assert!(rec.borrow().pending.len() <= SPILL + buf.len());
+        }
+        drop(tee);
+        Rc::try_unwrap(rec).unwrap().into_inner().finish().unwrap();
+        let mut split = Vec::new();
+        let mut f = f;
+        std::io::Seek::rewind(&mut f).unwrap();
+        f.read_to_end(&mut split).unwrap();
+        let mut out = Vec::new();
+        rebuild(&split, |_| unreachable!(), &mut out).unwrap();
         assert_eq!(out, stream);
     }
 }

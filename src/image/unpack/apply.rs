@@ -1,6 +1,9 @@
 //! The tar-entry applier: every path confined with openat2, every create an `*at` call.
 //! See the module docs of `image::unpack` for the security rules this implements.
-use super::{clean_path, io_ctx, join, os, Owners, UnpackError, UnpackReport, OWNER_XATTR};
+use super::{
+    clean_path, io_ctx, join, os, whiteout_target_ok, Owners, UnpackError, UnpackReport,
+    OWNER_XATTR,
+};
 use anyhow::bail;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, Timespec, Timestamps};
 use std::io::{Read, Write};
@@ -234,6 +237,7 @@ impl Applier {
 
     pub(super) fn apply<R: Read>(&mut self, mut entry: tar::Entry<R>) -> anyhow::Result<()> {
         let raw = entry.path_bytes().into_owned();
+        crate::image::targuard::check_path_len("layer entry path", &raw)?;
         let comps = clean_path(&raw)?;
         let h = entry.header();
         let kind = h.entry_type();
@@ -242,6 +246,9 @@ impl Applier {
         let mode = h.mode()? & 0o7777;
         let mtime = h.mtime().unwrap_or(0);
         let link = entry.link_name_bytes().map(|l| l.into_owned());
+        if let Some(l) = &link {
+            crate::image::targuard::check_path_len("layer entry link target", l)?;
+        }
         let (dev_major, dev_minor) = (
             h.device_major().ok().flatten().unwrap_or(0),
             h.device_minor().ok().flatten().unwrap_or(0),
@@ -285,6 +292,7 @@ impl Applier {
         let path = join(&comps);
         // Whiteouts (OCI image-spec layer.md "Whiteouts").
         if let Some(target) = name.strip_prefix(b".wh.") {
+            whiteout_target_ok(target, &raw)?;
             let parent = self.dir(parents, &raw)?;
             if target == b".wh..opq" {
                 let fd = reopen_dir(&parent)?;

@@ -33,6 +33,7 @@ mod apply;
 #[cfg(test)]
 mod tests;
 
+use crate::image::targuard::{self, TarGuard};
 use apply::Applier;
 
 /// How the blob on stdin is compressed.
@@ -123,6 +124,23 @@ pub fn clean_path(raw: &[u8]) -> Result<Vec<&[u8]>, UnpackError> {
         }
     }
     Ok(v)
+}
+
+/// Refuse the whiteouts `.wh..` and `.wh...`: their targets `.` and `..` are the entry's own
+/// directory and its parent, and replacing "what is there" would empty the directory or,
+/// at the layer root, reach the work dir above the layer through `..` (CWE-22; the OCI
+/// image-spec layer.md names no such whiteout).
+pub fn whiteout_target_ok(target: &[u8], raw: &[u8]) -> Result<(), UnpackError> {
+    if target == b"." || target == b".." {
+        return Err(UnpackError::Bad {
+            path: String::from_utf8_lossy(raw).into(),
+            what: format!(
+                "a whiteout of {:?} is not allowed: the layer is corrupt or hostile",
+                String::from_utf8_lossy(target)
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn join(comps: &[&[u8]]) -> Vec<u8> {
@@ -278,8 +296,10 @@ pub fn unpack_stream<R: Read + Send + 'static>(
     let split = Rc::new(std::cell::RefCell::new(super::tarsplit::Recorder::to_file(
         split_file,
     )));
+    let guard = TarGuard::new(reader);
+    let guard_pos = guard.entry_position();
     let reader = super::tarsplit::Tee {
-        inner: reader,
+        inner: guard,
         rec: split.clone(),
     };
     // The helper runs with umask 0 (see `helper_main`): then create modes are exact.
@@ -300,13 +320,19 @@ pub fn unpack_stream<R: Read + Send + 'static>(
     let res = (|| -> anyhow::Result<()> {
         for e in archive.entries().context("reading layer tar")? {
             let e = e.context("reading layer tar")?;
+            targuard::agrees(&guard_pos, e.raw_header_position())?;
             ap.apply(e)?;
         }
         Ok(())
     })();
     // The diff ID covers the whole stream, including padding after the end-of-archive blocks.
+    // A refused layer is not read on: dropping the reader stops the decoder thread (a 100 MB
+    // PAX header must not be inflated and recorded after all).
     let mut rest = archive.into_inner();
-    let drained = std::io::copy(&mut rest, &mut std::io::sink());
+    let drained = match &res {
+        Ok(()) => std::io::copy(&mut rest, &mut std::io::sink()),
+        Err(_) => Ok(0),
+    };
     drop(rest);
     let (diff_id, size) = dec
         .join()

@@ -154,3 +154,56 @@ fn whiteouts_and_replacements() {
         .is_fifo());
     assert!(rep.diff_id.starts_with("sha256:"));
 }
+
+#[test]
+fn whiteouts_of_dot_and_dotdot_are_refused() {
+    assert!(whiteout_target_ok(b"gone", b".wh.gone").is_ok());
+    assert!(whiteout_target_ok(b"...", b".wh....").is_ok());
+    for (name, target) in [(".wh..", "."), (".wh...", ".."), ("d/.wh...", "..")] {
+        let (d, r) = run(&[
+            ("d/", T::Directory, "", b""),
+            ("d/keep", T::Regular, "", b"k"),
+            (name, T::Regular, "", b""),
+        ]);
+        let e = r.unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("a whiteout of {target:?} is not allowed")),
+            "{name}: {e}"
+        );
+        // Nothing beside or above the entry was removed.
+        assert!(d.path().join("diff/d/keep").is_file(), "{name}");
+        assert!(d.path().join("tar-split").exists(), "{name}");
+    }
+}
+
+#[test]
+fn overlong_paths_and_extension_headers_are_refused() {
+    let long = "a/".repeat(2049);
+    let mut pax = Vec::new();
+    let rec = format!(" path={long}\n");
+    let mut n = rec.len() + 1;
+    while format!("{n}{rec}").len() != n {
+        n += 1;
+    }
+    raw_entry(
+        &mut pax,
+        "PaxHeader",
+        T::XHeader,
+        "",
+        format!("{n}{rec}").as_bytes(),
+    );
+    raw_entry(&mut pax, "short", T::Regular, "", b"x");
+    pax.extend_from_slice(&[0u8; 1024]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("diff")).unwrap();
+    let e = unpack_stream(
+        std::io::Cursor::new(pax),
+        Compression::None,
+        &d.path().join("diff"),
+    )
+    .unwrap_err();
+    assert!(
+        format!("{e:#}").contains("layer entry path of 4098 bytes exceeds the 4096 bytes limit"),
+        "{e:#}"
+    );
+}

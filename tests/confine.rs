@@ -196,6 +196,18 @@ fn security_opts_rctr_cannot_apply_are_named() {
     assert_eq!(sb.rctr_ok(&["ps", "-aq"]), "");
 }
 
+/// A tar header owned by root, at the epoch.
+fn header(kind: tar::EntryType, mode: u32, size: u64) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_mode(mode);
+    h.set_size(size);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(0);
+    h
+}
+
 /// A docker-archive of busybox whose `dir` (proc or sys) is a symlink to `tmp/fake-<dir>`.
 fn symlinked_image(dir: &str, tag: &str) -> Vec<u8> {
     let src = std::fs::File::open(lab_dir().join("build/busybox.tar")).unwrap();
@@ -211,19 +223,11 @@ fn symlinked_image(dir: &str, tag: &str) -> Vec<u8> {
         layer.append(&h, &mut e).unwrap();
     }
     let fake = format!("tmp/fake-{dir}");
-    let mut h = tar::Header::new_gnu();
-    h.set_entry_type(tar::EntryType::Directory);
-    h.set_mode(0o755);
-    h.set_size(0);
-    (h.set_uid(0), h.set_gid(0), h.set_mtime(0));
+    let mut h = header(tar::EntryType::Directory, 0o755, 0);
     layer
         .append_data(&mut h, format!("{fake}/"), &[][..])
         .unwrap();
-    let mut h = tar::Header::new_gnu();
-    h.set_entry_type(tar::EntryType::Symlink);
-    h.set_mode(0o777);
-    h.set_size(0);
-    (h.set_uid(0), h.set_gid(0), h.set_mtime(0));
+    let mut h = header(tar::EntryType::Symlink, 0o777, 0);
     layer.append_link(&mut h, dir, &fake).unwrap();
     let layer = layer.into_inner().unwrap();
     let diff_id = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&layer)));
@@ -242,10 +246,7 @@ fn symlinked_image(dir: &str, tag: &str) -> Vec<u8> {
         ("config.json", serde_json::to_vec(&config).unwrap()),
         ("layer.tar", layer),
     ] {
-        let mut h = tar::Header::new_gnu();
-        h.set_mode(0o644);
-        h.set_size(data.len() as u64);
-        (h.set_uid(0), h.set_gid(0), h.set_mtime(0));
+        let mut h = header(tar::EntryType::Regular, 0o644, data.len() as u64);
         out.append_data(&mut h, name, data.as_slice()).unwrap();
     }
     out.into_inner().unwrap()

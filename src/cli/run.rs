@@ -11,7 +11,7 @@ use crate::image::PullPolicy;
 use crate::monitor::Io;
 use crate::probe::overlay::RootMount;
 use crate::runtime::bundle::{self, BundleInput};
-use crate::runtime::settings::{self, Network, Settings};
+use crate::runtime::settings::{self, Network, SecurityOpt, Settings};
 use crate::runtime::specgen;
 use crate::storage::Store;
 use crate::volume::mounts::{self, Request};
@@ -254,12 +254,11 @@ pub fn settings(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<(Settings, 
         ))),
     });
     for o in &f.security_opt {
-        match o.as_str() {
-            "no-new-privileges" | "no-new-privileges=true" | "no-new-privileges:true" => s.no_new_privileges = true,
-            "no-new-privileges=false" => s.no_new_privileges = false,
-            "seccomp=unconfined" | "seccomp:unconfined" => s.seccomp_unconfined = true,
-            o if o.starts_with("label=") || o.starts_with("label:") || o.starts_with("apparmor") || o == "mask=" => {}
-            o => return Err(usage(format!("unsupported --security-opt {o:?}: rctr knows no-new-privileges and seccomp=unconfined"))),
+        match settings::parse_security_opt(o).map_err(usage)? {
+            SecurityOpt::NoNewPrivileges(b) => s.no_new_privileges = b,
+            SecurityOpt::SeccompUnconfined => s.seccomp_unconfined = true,
+            SecurityOpt::Honoured => {}
+            SecurityOpt::NotApplied(w) => eprintln!("Warning: {w}"),
         }
     }
     for u in &f.ulimit {

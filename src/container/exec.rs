@@ -127,28 +127,10 @@ impl Container {
 
 /// The container's seccomp profile compiled to BPF, cached beside its spec (which never
 /// changes after creation): libseccomp needs ~25 ms to compile the default profile, which
-/// would dominate every `exec`. The monitor fills the cache right after the start.
+/// would dominate every `exec`. The monitor fills the cache right after the start; the cached
+/// program is verified against the profile before it is used.
 pub fn seccomp_bpf(c: &Container, sc: &LinuxSeccomp) -> anyhow::Result<Vec<u8>> {
-    let path = c.dir().join("seccomp.bpf");
-    if let Ok(b) = std::fs::read(&path) {
-        if !b.is_empty() && b.len() % 8 == 0 {
-            return Ok(b);
-        }
-    }
-    let filter = crate::runtime::seccomp::compile(sc, false)?;
-    let tmp = crate::fsutil::temp_sibling(&path);
-    let res = (|| -> anyhow::Result<Vec<u8>> {
-        let f = std::fs::File::create(&tmp)?;
-        filter
-            .export_bpf(&f)
-            .context("exporting the seccomp filter")?;
-        std::fs::rename(&tmp, &path)?;
-        Ok(std::fs::read(&path)?)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    crate::runtime::seccomp::bpf_cached_at(sc, &c.dir().join("seccomp.bpf"))
 }
 
 /// Fill the BPF cache of a started container (best effort; called by the monitor).

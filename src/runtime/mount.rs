@@ -255,6 +255,39 @@ pub fn bind_tree(
     Ok(mnt)
 }
 
+/// A detached bind mount of the null device, for masking files. `/dev/null` is looked up in
+/// the container's tree, so it is opened without following a symlink and checked to be the
+/// character device 1:3 before it is bound: binding whatever an image or a process put there
+/// over /proc/sysrq-trigger & co. would unmask them, or mask them with a writable file
+/// (runc's CVE-2025-31133).
+pub fn bind_null() -> anyhow::Result<Mnt> {
+    let fd = rustix::fs::open(
+        "/dev/null",
+        OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| anyhow!("/dev/null: {e}"))?;
+    let st = rustix::fs::fstat(&fd).map_err(|e| anyhow!("/dev/null: {e}"))?;
+    let is_null = rustix::fs::FileType::from_raw_mode(st.st_mode)
+        == rustix::fs::FileType::CharacterDevice
+        && rustix::fs::major(st.st_rdev) == 1
+        && rustix::fs::minor(st.st_rdev) == 3;
+    if !is_null {
+        return Err(anyhow!(
+            "/dev/null in the container is not the null device: refusing to mask with it"
+        ));
+    }
+    let mnt = open_tree(
+        &fd,
+        "",
+        OpenTreeFlags::OPEN_TREE_CLONE
+            | OpenTreeFlags::OPEN_TREE_CLOEXEC
+            | OpenTreeFlags::AT_EMPTY_PATH,
+    )
+    .map_err(|e| anyhow!("/dev/null: {e}"))?;
+    Ok(Mnt::from(mnt))
+}
+
 /// `mount_setattr`, remembering ENOSYS: `Ok(false)` when the kernel has none (5.11 and older).
 fn setattr_checked(
     fd: BorrowedFd,
@@ -360,6 +393,38 @@ fn open_in_root(root: BorrowedFd, rel: &Path) -> rustix::io::Result<OwnedFd> {
         // at the host), and magic links (/proc/self/fd/N) are refused outright.
         ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
     )
+}
+
+/// Refuse a mount on `/proc` or `/sys` (or under them) when the image makes any component of
+/// the target a symlink: procfs or sysfs would land somewhere else while the container's
+/// `/proc` points into the image, where masks and read-only paths no longer apply (runc's
+/// CVE-2019-16884 and CVE-2019-19921 class).
+pub fn refuse_symlinked_kernel_target(root: BorrowedFd, dest: &Path) -> anyhow::Result<()> {
+    let rel: PathBuf = dest
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect();
+    let first = rel.components().next().map(|c| c.as_os_str().as_bytes());
+    if !matches!(first, Some(b"proc") | Some(b"sys")) {
+        return Ok(());
+    }
+    match rustix::fs::openat2(
+        root,
+        &rel,
+        OFlags::PATH | OFlags::CLOEXEC,
+        Mode::empty(),
+        ResolveFlags::IN_ROOT | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+    ) {
+        Ok(_) | Err(rustix::io::Errno::NOENT) => Ok(()),
+        Err(rustix::io::Errno::LOOP) => Err(anyhow!(
+            "the image makes {} a symbolic link: refusing to mount there",
+            dest.display()
+        )),
+        Err(e) => Err(anyhow!(
+            "resolving {} in the container: {e}",
+            dest.display()
+        )),
+    }
 }
 
 /// Resolve `dest` (a container path) inside the root opened as `root`, creating missing

@@ -4,8 +4,8 @@ use super::mount::{self, MountOpts, Want};
 use super::{Layers, ANN_COPY_UP};
 use anyhow::{anyhow, bail, Context as _};
 use oci_spec::runtime::Spec;
-use rustix::fs::{Mode, OFlags};
-use std::os::fd::{AsFd, OwnedFd};
+use rustix::fs::{Mode, OFlags, ResolveFlags};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -128,6 +128,7 @@ fn is_dir_source(src: &Path) -> bool {
 /// Mount one spec mount under the root opened as `root`.
 fn mount_one(root: &OwnedFd, m: &oci_spec::runtime::Mount, copy_up: bool) -> anyhow::Result<()> {
     let dest = m.destination();
+    mount::refuse_symlinked_kernel_target(root.as_fd(), dest)?;
     let opts = MountOpts::parse(m.options().as_deref().unwrap_or(&[]));
     let typ = m
         .typ()
@@ -267,9 +268,8 @@ pub fn pivot(root: &OwnedFd) -> anyhow::Result<()> {
 /// After `pivot_root`: sysctls, hostname, masked and read-only paths, read-only root.
 pub fn harden(spec: &Spec) -> anyhow::Result<()> {
     let linux = spec.linux().clone().unwrap_or_default();
-    for (k, v) in linux.sysctl().iter().flatten() {
-        let p = format!("/proc/sys/{}", k.replace('.', "/"));
-        std::fs::write(&p, v).with_context(|| format!("setting sysctl {k}={v}"))?;
+    if let Some(sysctls) = linux.sysctl().as_ref().filter(|s| !s.is_empty()) {
+        write_sysctls(sysctls)?;
     }
     if let Some(h) = spec.hostname().as_deref().filter(|h| !h.is_empty()) {
         nix::unistd::sethostname(h).context("sethostname")?;
@@ -297,6 +297,54 @@ pub fn harden(spec: &Spec) -> anyhow::Result<()> {
     {
         mount::set_flags(Path::new("/"), mount::ATTR_RDONLY, 0)
             .context("making the root read-only")?;
+    }
+    Ok(())
+}
+
+const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+
+/// Fail unless `fd` is on a procfs.
+fn check_procfs(fd: BorrowedFd, what: &str) -> anyhow::Result<()> {
+    let st = rustix::fs::fstatfs(fd).map_err(|e| anyhow!("{what}: {e}"))?;
+    if st.f_type != PROC_SUPER_MAGIC {
+        bail!(
+            "{what} is not on procfs (type {:#x}): refusing to write sysctls there",
+            st.f_type
+        );
+    }
+    Ok(())
+}
+
+/// Write the spec's sysctls through a verified /proc/sys fd: each file is opened beneath it
+/// without following a symlink or leaving the mount, and checked to be procfs again, so a
+/// mount or symlink over /proc/sys cannot turn the write into one on another file (runc's
+/// CVE-2019-19921 and CVE-2025-52881 class).
+fn write_sysctls(sysctls: &std::collections::HashMap<String, String>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let dir = rustix::fs::open(
+        "/proc/sys",
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| anyhow!("opening /proc/sys: {e}"))?;
+    check_procfs(dir.as_fd(), "/proc/sys")?;
+    for (k, v) in sysctls {
+        let rel = k.replace('.', "/");
+        let fd = rustix::fs::openat2(
+            &dir,
+            rel.as_str(),
+            OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+            ResolveFlags::BENEATH
+                | ResolveFlags::NO_SYMLINKS
+                | ResolveFlags::NO_MAGICLINKS
+                | ResolveFlags::NO_XDEV,
+        )
+        .map_err(|e| anyhow!("setting sysctl {k}={v}: /proc/sys/{rel}: {e}"))?;
+        check_procfs(fd.as_fd(), &format!("/proc/sys/{rel}"))?;
+        std::fs::File::from(fd)
+            .write_all(v.as_bytes())
+            .with_context(|| format!("setting sysctl {k}={v}"))?;
     }
     Ok(())
 }
@@ -334,7 +382,7 @@ impl Masks {
         let m = if md.is_dir() {
             mount::fs_mount("tmpfs", Some("tmpfs"), &[], mount::ATTR_RDONLY)?
         } else {
-            mount::bind_tree(Path::new("/dev/null"), false, 0, 0, 0)?
+            mount::bind_null()?
         };
         // Keep the first mount to clone the next ones from; where the kernel cannot clone a
         // detached mount, each path gets a mount of its own.

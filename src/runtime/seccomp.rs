@@ -30,7 +30,8 @@ const DENY_EPERM: &[&str] = &[
     "vm86old", "vmsplice",
 ];
 
-/// Allowed for every container.
+/// Allowed for every container (`membarrier` included, as in podman's current profile; the
+/// older one refused it).
 #[rustfmt::skip]
 const ALLOW: &[&str] = &[
     "_llseek", "_newselect", "accept", "accept4", "access", "adjtimex", "alarm", "bind", "brk",
@@ -63,8 +64,7 @@ const ALLOW: &[&str] = &[
     "newfstatat", "open", "open_tree", "openat", "openat2", "pause", "pidfd_getfd", "pidfd_open",
     "pidfd_send_signal", "pipe", "pipe2", "pivot_root", "pkey_alloc", "pkey_free",
     "pkey_mprotect", "poll", "ppoll", "ppoll_time64", "prctl", "pread64", "preadv", "preadv2",
-    "prlimit64", "process_mrelease", "process_vm_readv", "process_vm_writev", "pselect6",
-    "pselect6_time64", "ptrace", "pwrite64", "pwritev", "pwritev2", "read", "readahead",
+    "prlimit64", "process_mrelease", "pselect6", "pselect6_time64", "pwrite64", "pwritev", "pwritev2", "read", "readahead",
     "readdir", "readlink", "readlinkat", "readv", "reboot", "recv", "recvfrom", "recvmmsg",
     "recvmmsg_time64", "recvmsg", "remap_file_pages", "removexattr", "rename", "renameat",
     "renameat2", "restart_syscall", "rmdir", "rseq", "rt_sigaction", "rt_sigpending",
@@ -117,7 +117,15 @@ const BY_CAP: &[(&str, &[&str])] = &[
     ("SYS_CHROOT", &["chroot"]),
     ("SYS_MODULE", &["delete_module", "finit_module", "init_module", "query_module"]),
     ("SYS_PACCT", &["acct"]),
-    ("SYS_PTRACE", &["kcmp", "process_madvise"]),
+    // ptrace and process_vm_{readv,writev} read and write another process's memory: only with
+    // CAP_SYS_PTRACE (issue 14). podman's current profile (containers/common, now
+    // container-libs) allows them to everyone since the kernel 4.8 fix of the seccomp bypass
+    // through ptrace (moby#38137); rctr keeps the older containers/common rule, and
+    // `--cap-add SYS_PTRACE` gives strace and gdb what they need.
+    (
+        "SYS_PTRACE",
+        &["kcmp", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace"],
+    ),
     ("SYS_RAWIO", &["ioperm", "iopl"]),
     ("SYS_TIME", &["clock_settime", "clock_settime64", "settimeofday", "stime"]),
     ("SYS_TTY_CONFIG", &["vhangup"]),
@@ -309,28 +317,81 @@ pub fn compile(sc: &LinuxSeccomp, no_new_privs: bool) -> anyhow::Result<ScmpFilt
 
 /// The profile compiled to classic BPF (what `seccomp(2)` takes). Compiling podman's profile
 /// costs libseccomp ~15 ms, more than everything else on `rctr run`'s path, so programs are
-/// cached in `cache_dir` by a hash of the profile (and of the libseccomp version and arch);
-/// a container with the same capabilities reuses it. A cache entry is only a speed-up: one
-/// that does not look like a BPF program is recompiled.
+/// cached in `cache_dir`, named by a hash of the profile (and of the libseccomp version and
+/// arch); a container with the same capabilities reuses it. See [`bpf_cached_at`].
 pub fn bpf(sc: &LinuxSeccomp, cache_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    match cache_dir {
+        Some(d) => {
+            let key = cache_key(sc);
+            bpf_cached_at(
+                sc,
+                &d.join(format!("seccomp-{}.bpf", hex::encode(&key[..16]))),
+            )
+        }
+        None => compile_bpf(sc),
+    }
+}
+
+/// The cache file's first bytes; a file without them (an older rctr's bare program, a foreign
+/// file) is recompiled.
+const CACHE_MAGIC: &[u8; 8] = b"rctrbpf1";
+const HASH_LEN: usize = 32;
+
+/// What a cached program was compiled from: the profile, the libseccomp version, the arch and
+/// how `compile` builds it (see set_ctl_optimize).
+fn cache_key(sc: &LinuxSeccomp) -> [u8; HASH_LEN] {
     use sha2::Digest as _;
-    let key = cache_dir.map(|d| {
-        let mut h = sha2::Sha256::new();
-        h.update(serde_json::to_vec(sc).unwrap_or_default());
-        let v = libseccomp::ScmpVersion::current()
-            .map(|v| format!("{}.{}.{}", v.major, v.minor, v.micro));
-        h.update(v.unwrap_or_default().as_bytes());
-        h.update(std::env::consts::ARCH.as_bytes());
-        h.update(b"binary-tree"); // how `compile` builds it (see set_ctl_optimize)
-        d.join(format!("seccomp-{}.bpf", hex::encode(&h.finalize()[..16])))
-    });
-    if let Some(p) = &key {
-        if let Ok(b) = std::fs::read(p) {
-            if valid_program(&b) {
-                return Ok(b);
-            }
+    let mut h = sha2::Sha256::new();
+    h.update(serde_json::to_vec(sc).unwrap_or_default());
+    let v =
+        libseccomp::ScmpVersion::current().map(|v| format!("{}.{}.{}", v.major, v.minor, v.micro));
+    h.update(v.unwrap_or_default().as_bytes());
+    h.update(std::env::consts::ARCH.as_bytes());
+    h.update(b"binary-tree");
+    h.finalize().into()
+}
+
+fn sha256(b: &[u8]) -> [u8; HASH_LEN] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(b).into()
+}
+
+/// The program in a cache file, if the file is one for exactly this profile: the name alone
+/// proves nothing (a truncated write, a stale file from an older libseccomp, a file put there
+/// by hand), and loading the wrong filter silently weakens or breaks the container. Layout:
+/// magic | key (hash of what it was compiled from) | SHA-256 of the program | program.
+fn verified_program(file: &[u8], key: &[u8; HASH_LEN]) -> Option<Vec<u8>> {
+    let rest = file.strip_prefix(CACHE_MAGIC.as_slice())?;
+    let (k, rest) = rest.split_at_checked(HASH_LEN)?;
+    let (sum, prog) = rest.split_at_checked(HASH_LEN)?;
+    (k == key && sum == sha256(prog) && valid_program(prog)).then(|| prog.to_vec())
+}
+
+/// The program for `sc`, from the cache file `path` when it verifies (see [`verified_program`]),
+/// compiled (and the file rewritten, best effort) otherwise.
+pub fn bpf_cached_at(sc: &LinuxSeccomp, path: &Path) -> anyhow::Result<Vec<u8>> {
+    let key = cache_key(sc);
+    if let Ok(b) = std::fs::read(path) {
+        if let Some(prog) = verified_program(&b, &key) {
+            return Ok(prog);
         }
     }
+    let prog = compile_bpf(sc)?;
+    // Best effort: a read-only or full store only costs the next container the compile.
+    let mut file = Vec::with_capacity(CACHE_MAGIC.len() + 2 * HASH_LEN + prog.len());
+    file.extend_from_slice(CACHE_MAGIC);
+    file.extend_from_slice(&key);
+    file.extend_from_slice(&sha256(&prog));
+    file.extend_from_slice(&prog);
+    let _ = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")));
+    let tmp = crate::fsutil::temp_sibling(path);
+    if std::fs::write(&tmp, &file).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(prog)
+}
+
+fn compile_bpf(sc: &LinuxSeccomp) -> anyhow::Result<Vec<u8>> {
     // Exported through a memfd: libseccomp writes to an fd.
     let filter = compile(sc, false)?;
     let fd = rustix::fs::memfd_create("seccomp-bpf", rustix::fs::MemfdFlags::CLOEXEC)?;
@@ -342,14 +403,6 @@ pub fn bpf(sc: &LinuxSeccomp, cache_dir: Option<&Path>) -> anyhow::Result<Vec<u8
     use std::io::{Read as _, Seek as _};
     f.seek(std::io::SeekFrom::Start(0))?;
     f.read_to_end(&mut prog)?;
-    if let Some(p) = &key {
-        // Best effort: a read-only or full store only costs the next container the compile.
-        let _ = std::fs::create_dir_all(p.parent().unwrap_or(Path::new(".")));
-        let tmp = crate::fsutil::temp_sibling(p);
-        if std::fs::write(&tmp, &prog).is_ok() && std::fs::rename(&tmp, p).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-    }
     Ok(prog)
 }
 
@@ -405,6 +458,23 @@ mod tests {
             .unwrap();
         assert_eq!(setns.action(), Act::ScmpActErrno);
         assert_eq!(p.default_errno_ret(), Some(ENOSYS));
+        // ptrace and cross-process memory access only with CAP_SYS_PTRACE.
+        let action_of = |p: &LinuxSeccomp, name: &str| {
+            let r = p.syscalls().as_ref().unwrap();
+            let found: Vec<Act> = r
+                .iter()
+                .filter(|r| r.names().iter().any(|n| n == name))
+                .map(|r| r.action())
+                .collect();
+            assert_eq!(found.len(), 1, "{name} in exactly one rule");
+            found[0]
+        };
+        let traced = default_profile(&["SYS_PTRACE"]);
+        for n in ["ptrace", "process_vm_readv", "process_vm_writev"] {
+            assert_eq!(action_of(&p, n), Act::ScmpActErrno, "{n}");
+            assert_eq!(action_of(&traced, n), Act::ScmpActAllow, "{n}");
+        }
+        assert_eq!(action_of(&p, "membarrier"), Act::ScmpActAllow);
         // The audit-socket rules are there without AUDIT_WRITE.
         assert_eq!(rules.iter().filter(|r| r.names()[0] == "socket").count(), 3);
     }
@@ -417,5 +487,30 @@ mod tests {
         assert!(valid_program(&a) && a.len() > 800);
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "cached");
         assert_eq!(bpf(&p, Some(d.path())).unwrap(), a);
+    }
+
+    #[test]
+    fn a_cached_program_is_verified_before_use() {
+        let p = default_profile(&crate::runtime::caps::PODMAN_DEFAULT);
+        let other = default_profile(&["SYS_PTRACE"]);
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("seccomp.bpf");
+        let good = bpf_cached_at(&p, &f).unwrap();
+        let cached = std::fs::read(&f).unwrap();
+        assert!(cached.starts_with(CACHE_MAGIC) && cached.ends_with(&good));
+        // Another profile's program under this name, a bare program (older rctr), a flipped
+        // bit, a truncated write: each is recompiled, never loaded.
+        let foreign = {
+            bpf_cached_at(&other, &f).unwrap();
+            std::fs::read(&f).unwrap()
+        };
+        let mut flipped = cached.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        let truncated = cached[..cached.len() - 8].to_vec();
+        for bad in [foreign, good.clone(), flipped, truncated, vec![]] {
+            std::fs::write(&f, &bad).unwrap();
+            assert_eq!(bpf_cached_at(&p, &f).unwrap(), good);
+            assert_eq!(std::fs::read(&f).unwrap(), cached, "rewritten");
+        }
     }
 }

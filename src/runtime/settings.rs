@@ -103,9 +103,97 @@ pub fn parse_ulimit(s: &str) -> anyhow::Result<(PosixRlimitType, u64, u64)> {
     Ok((typ, soft, hard))
 }
 
+/// What one `--security-opt` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityOpt {
+    NoNewPrivileges(bool),
+    SeccompUnconfined,
+    /// Honoured by doing nothing: rctr applies no SELinux label and no AppArmor profile, so
+    /// `label=disable` and `apparmor=unconfined` are what every container gets.
+    Honoured,
+    /// Accepted as podman does on a host without SELinux or AppArmor, but not applied: the
+    /// one-line warning to print, so nobody believes the container is confined by it.
+    NotApplied(String),
+}
+
+/// Parse one `--security-opt` (podman's `key=value`, or the older `key:value`). An option
+/// rctr does not know, or cannot honour without weakening what the user asked for
+/// (`seccomp=<profile file>`, `mask=`/`unmask=` paths), is an error.
+pub fn parse_security_opt(o: &str) -> Result<SecurityOpt, String> {
+    let (key, val) = match o.find(['=', ':']) {
+        Some(i) => (&o[..i], Some(&o[i + 1..])),
+        None => (o, None),
+    };
+    let known = "rctr knows no-new-privileges[=true|false], seccomp=unconfined, \
+                 label=disable|type:…|user:…|role:…|level:…|filetype:…|nested, \
+                 apparmor=unconfined|<profile> and mask= (empty)";
+    let bad = || Err(format!("unsupported --security-opt {o:?}: {known}"));
+    match (key, val) {
+        ("no-new-privileges", None | Some("true")) => Ok(SecurityOpt::NoNewPrivileges(true)),
+        ("no-new-privileges", Some("false")) => Ok(SecurityOpt::NoNewPrivileges(false)),
+        ("seccomp", Some("unconfined")) => Ok(SecurityOpt::SeccompUnconfined),
+        ("label", Some("disable" | "nested")) | ("apparmor", Some("unconfined")) => {
+            Ok(SecurityOpt::Honoured)
+        }
+        ("label", Some(v))
+            if ["type:", "user:", "role:", "level:", "filetype:"]
+                .iter()
+                .any(|p| v.starts_with(p)) =>
+        {
+            Ok(SecurityOpt::NotApplied(format!(
+                "--security-opt {o} is ignored: rctr applies no SELinux labels"
+            )))
+        }
+        ("apparmor", Some(v)) if !v.is_empty() => Ok(SecurityOpt::NotApplied(format!(
+            "--security-opt {o} is ignored: rctr applies no AppArmor profiles"
+        ))),
+        ("mask", Some("")) => Ok(SecurityOpt::Honoured),
+        _ => bad(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn security_opts_parse() {
+        use SecurityOpt::*;
+        let ok = |o| parse_security_opt(o).unwrap();
+        assert_eq!(ok("no-new-privileges"), NoNewPrivileges(true));
+        assert_eq!(ok("no-new-privileges:true"), NoNewPrivileges(true));
+        assert_eq!(ok("no-new-privileges=false"), NoNewPrivileges(false));
+        assert_eq!(ok("seccomp=unconfined"), SeccompUnconfined);
+        for o in [
+            "label=disable",
+            "label:disable",
+            "label=nested",
+            "apparmor=unconfined",
+        ] {
+            assert_eq!(ok(o), Honoured, "{o}");
+        }
+        for o in [
+            "label=type:spc_t",
+            "label=level:s0:c1,c2",
+            "apparmor=my-profile",
+        ] {
+            assert!(
+                matches!(ok(o), NotApplied(w) if w.contains(o) && !w.contains('\n')),
+                "{o}"
+            );
+        }
+        for o in [
+            "seccomp=/etc/profile.json",
+            "label=bogus",
+            "apparmor=",
+            "mask=/x",
+            "unmask=ALL",
+            "bogus",
+        ] {
+            let e = parse_security_opt(o).unwrap_err();
+            assert!(e.contains(o) && !e.contains('\n'), "{e}");
+        }
+    }
 
     #[test]
     fn ulimits_parse() {

@@ -151,9 +151,10 @@ fn read_trusted(p: &Path, trust: Trust, uid: u32) -> anyhow::Result<Option<Map<S
         Trust::Ours => match std::fs::File::open(p) {
             Ok(f) => {
                 let m = f.metadata()?;
-                if m.uid() != uid || m.mode() & 0o022 != 0 {
+                // root may have provisioned it (root is trusted anyway); another user may not.
+                if (m.uid() != uid && m.uid() != 0) || m.mode() & 0o022 != 0 {
                     bail!(
-                        "{} is owned by uid {} with mode {:04o}: credentials files must be yours and not writable by others; fix with `chmod 600` or remove it",
+                        "{} is owned by uid {} with mode {:04o}: a credentials file must be yours (or root's) and not writable by others; fix with `chmod 600` or remove it",
                         p.display(),
                         m.uid(),
                         m.mode() & 0o7777

@@ -3,7 +3,9 @@
 #
 # Idempotent and fast when nothing is missing. It:
 #   1. installs the Debian packages the tests and benchmarks need (only missing ones),
-#   2. creates the test users: rctrtest (subordinate IDs 100000:65536) and rctrnosub (none),
+#   2. creates the test users: rctrtest (whatever uid useradd gives, and a free range of 65536
+#      subordinate IDs: 100000:65536 where nobody else has one) and rctrnosub (none), and
+#      records both in $LAB_DIR/users.env (tests/lab/subids.sh picks the range),
 #   3. makes /dev/fuse and /dev/net/tun usable by users (0666), newuidmap/newgidmap setuid,
 #      /run/user/UID 0700 for both users (as logind would),
 #   4. gives rctrtest a podman config (the peer, for benchmarks),
@@ -13,6 +15,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/env.sh"
+. "$HERE/subids.sh"
 need_root
 T0=$(date +%s)
 log() { printf '[setup %s] %s\n' "$(date +%T)" "$*"; }
@@ -64,25 +67,50 @@ fi
 if ! getent passwd "$LAB_NOSUB_USER" >/dev/null; then
   useradd -m -s /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$LAB_NOSUB_USER"
 fi
+# rctrnosub must have no range at all (single-ID mode is what its tests are about).
 for f in /etc/subuid /etc/subgid; do
   touch "$f"
-  # rctrnosub must have no range at all (single-ID mode is what its tests are about).
   if grep -q "^$LAB_NOSUB_USER:" "$f"; then
     sed -i "/^$LAB_NOSUB_USER:/d" "$f"
   fi
-  want="$LAB_USER:$LAB_SUBID_START:$LAB_SUBID_COUNT"
-  have=$(grep "^$LAB_USER:" "$f" || true)
-  if [ "$have" != "$want" ]; then
-    # The tests rely on 100000:65536; refuse if another user owns part of it.
-    if awk -F: -v u="$LAB_USER" -v s="$LAB_SUBID_START" -v c="$LAB_SUBID_COUNT" \
-         '$1 != u && s < $2 + $3 && $2 < s + c { bad = 1 } END { exit !bad }' "$f"; then
-      die "$f: range $LAB_SUBID_START:$LAB_SUBID_COUNT overlaps another user's; fix $f by hand"
-    fi
-    sed -i "/^$LAB_USER:/d" "$f"
-    echo "$want" >> "$f"
-    log "$f: $want"
-  fi
 done
+# rctrtest needs one range of $LAB_SUBID_COUNT IDs, the same in both files, shared with nobody.
+# A range it already has that qualifies is kept (whatever its start); otherwise the first free
+# one on the $LAB_SUBID_START + k*$LAB_SUBID_COUNT grid is picked (other users' ranges are
+# never touched). The tests read the range from /etc/subuid, never assume it.
+lab_uid=$(id -u "$LAB_USER")
+have=$(subid_own "$LAB_USER" "$lab_uid" /etc/subuid)
+if [ -n "$have" ] && [ "$have" = "$(subid_own "$LAB_USER" "$lab_uid" /etc/subgid)" ] &&
+   [ "${have#*:}" = "$LAB_SUBID_COUNT" ] &&
+   ! subid_overlaps "${have%%:*}" "$LAB_SUBID_COUNT" "$LAB_USER" "$lab_uid" /etc/subuid /etc/subgid; then
+  subid_start=${have%%:*}
+else
+  subid_start=$(subid_pick "$LAB_SUBID_COUNT" "$LAB_SUBID_START" "$LAB_USER" "$lab_uid" /etc/subuid /etc/subgid) ||
+    die "no free range of $LAB_SUBID_COUNT subordinate IDs below 2^32 in /etc/subuid + /etc/subgid"
+  for f in /etc/subuid /etc/subgid; do
+    sed -i "/^$LAB_USER:/d; /^$lab_uid:/d" "$f"
+    echo "$LAB_USER:$subid_start:$LAB_SUBID_COUNT" >> "$f"
+  done
+  log "/etc/subuid, /etc/subgid: $LAB_USER:$subid_start:$LAB_SUBID_COUNT${have:+ (was $have)}"
+fi
+# What this machine gave the lab, for people and scripts (the tests ask the system itself).
+mkdir -p "$LAB_DIR"
+chmod 0755 "$LAB_DIR"
+users_env=$(mktemp)
+cat > "$users_env" <<EOF
+# Written by tests/lab/setup.sh: the lab users as this machine has them (source it).
+LAB_USER=$LAB_USER
+LAB_USER_UID=$lab_uid
+LAB_USER_SUBID_START=$subid_start
+LAB_USER_SUBID_COUNT=$LAB_SUBID_COUNT
+LAB_NOSUB_USER=$LAB_NOSUB_USER
+LAB_NOSUB_UID=$(id -u "$LAB_NOSUB_USER")
+EOF
+if ! cmp -s "$users_env" "$LAB_DIR/users.env"; then
+  install -m 0644 "$users_env" "$LAB_DIR/users.env"
+  log "$LAB_DIR/users.env: $LAB_USER uid $lab_uid, subordinate IDs $subid_start:$LAB_SUBID_COUNT"
+fi
+rm -f "$users_env"
 
 # ------------------------------------------------------------------ 3. devices, helpers, runtime dirs
 # Some VMs ship these 0600 (distros ship 0666); rootless fuse-overlayfs and slirp need them.
@@ -143,4 +171,4 @@ mkdir -p "$LAB_DIR"
 chmod 0755 "$LAB_DIR"
 "$HERE/registry.sh" start
 "$HERE/make-images.sh"
-log "lab ready in $(($(date +%s) - T0)) s: registries $LAB_REG and $LAB_AUTH_REG, users $LAB_USER ($(id -u "$LAB_USER")) and $LAB_NOSUB_USER ($(id -u "$LAB_NOSUB_USER")), state $LAB_DIR"
+log "lab ready in $(($(date +%s) - T0)) s: registries $LAB_REG and $LAB_AUTH_REG, users $LAB_USER (uid $lab_uid, subordinate IDs $subid_start:$LAB_SUBID_COUNT) and $LAB_NOSUB_USER ($(id -u "$LAB_NOSUB_USER")), state $LAB_DIR"

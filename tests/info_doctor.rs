@@ -93,7 +93,9 @@ fn info_rctrtest_full_mapping_native_overlay_and_cgroups_truth() {
     if !require_users() {
         return;
     }
-    let sb = Sandbox::new(&user());
+    let u = user();
+    let (su, sg) = (subuid_range(&u), subgid_range(&u));
+    let sb = Sandbox::new(&u);
     let t0 = Instant::now();
     let v = info(&sb, &[]);
     let first_ms = t0.elapsed().as_millis();
@@ -104,11 +106,11 @@ fn info_rctrtest_full_mapping_native_overlay_and_cgroups_truth() {
     assert_eq!(h["ociRuntime"]["name"], "rctr (built-in)");
     assert_eq!(
         map(&h["idMappings"]["uidmap"]),
-        vec![(0, 1001, 1), (1, 100000, 65536)]
+        vec![(0, u.uid.into(), 1), (1, su.start.into(), su.count.into())]
     );
     assert_eq!(
         map(&h["idMappings"]["gidmap"]),
-        vec![(0, 1001, 1), (1, 100000, 65536)]
+        vec![(0, u.gid.into(), 1), (1, sg.start.into(), sg.count.into())]
     );
     let x = &v["rctr"];
     let ids = &x["subordinateIds"];
@@ -119,8 +121,10 @@ fn info_rctrtest_full_mapping_native_overlay_and_cgroups_truth() {
     let ns = &x["userNamespace"];
     assert_eq!(ns["works"], true, "{ns}");
     let inside = ns["uidMapInside"].as_str().unwrap();
-    assert!(
-        inside.split_whitespace().collect::<Vec<_>>() == ["0", "1001", "1", "1", "100000", "65536"],
+    let want = format!("0 {} 1 1 {} {}", u.uid, su.start, su.count);
+    assert_eq!(
+        inside.split_whitespace().collect::<Vec<_>>(),
+        want.split(' ').collect::<Vec<_>>(),
         "{inside:?}"
     );
     assert_eq!(x["idHelpers"]["newuidmap"]["setuidRoot"], true);
@@ -316,8 +320,15 @@ fn rctrnosub_is_single_id_mode_with_the_usermod_fix() {
     assert_eq!(ids["mode"], "single-id");
     let why = ids["singleIdReason"].as_str().unwrap();
     assert!(why.contains("no subordinate UIDs for rctrnosub"), "{why}");
-    assert_eq!(map(&v["host"]["idMappings"]["uidmap"]), vec![(0, 1002, 1)]);
-    assert_eq!(map(&v["host"]["idMappings"]["gidmap"]), vec![(0, 1002, 1)]);
+    let n = nosub_user();
+    assert_eq!(
+        map(&v["host"]["idMappings"]["uidmap"]),
+        vec![(0, n.uid.into(), 1)]
+    );
+    assert_eq!(
+        map(&v["host"]["idMappings"]["gidmap"]),
+        vec![(0, n.gid.into(), 1)]
+    );
     assert_eq!(v["rctr"]["userNamespace"]["works"], true);
     assert_eq!(v["rctr"]["overlay"]["native"]["supported"], true);
 
@@ -364,20 +375,26 @@ fn malformed_uid_keyed_and_overlapping_subid_files() {
     if !require_users() {
         return;
     }
-    let sb = Sandbox::new(&user());
+    let u = user();
+    let (su, sg) = (subuid_range(&u), subgid_range(&u));
+    let sb = Sandbox::new(&u);
     // The ranges newuidmap really grants (from /etc) plus junk, a uid-keyed gid line and
     // another user overlapping rctrtest's range.
+    let subuid = format!(
+        "# comment\n{}:{}:{}\nbad line\nbob:{}:100\nx:1:y\n",
+        u.name,
+        su.start,
+        su.count,
+        su.start + su.count / 2
+    );
+    let subgid = format!(
+        "{}:{}:{}\n\u{0}\u{1}garbage:::\n",
+        u.uid, sg.start, sg.count
+    );
     let d = user_dir(
         &sb,
         "subids",
-        &[
-            (
-                "subuid",
-                "# comment\nrctrtest:100000:65536\nbad line\nbob:150000:100\nx:1:y\n",
-                0o644,
-            ),
-            ("subgid", "1001:100000:65536\n\u{0}\u{1}garbage:::\n", 0o644),
-        ],
+        &[("subuid", &subuid, 0o644), ("subgid", &subgid, 0o644)],
     );
     sb.env("RCTR_SUBUID_FILE", d.join("subuid"));
     sb.env("RCTR_SUBGID_FILE", d.join("subgid"));
@@ -394,10 +411,11 @@ fn malformed_uid_keyed_and_overlapping_subid_files() {
         .collect();
     assert_eq!(lines, vec![3, 5]);
     assert_eq!(ids["subgid"]["problems"][0]["line"], 2);
+    let bob = format!("bob:{}:100", su.start + su.count / 2);
     assert!(ids["subuid"]["overlaps"][0]
         .as_str()
         .unwrap()
-        .contains("bob:150000:100"));
+        .contains(&bob));
     assert_eq!(v["rctr"]["userNamespace"]["works"], true);
 
     let out = sb.rctr(&["doctor"]);
@@ -410,8 +428,10 @@ fn malformed_uid_keyed_and_overlapping_subid_files() {
     assert!(l.starts_with("WARN"), "{text}");
     let fix = fix_after(&text, "overlaps bob");
     assert!(
-        fix.contains("usermod --del-subuids 100000-165535 --add-subuids ")
-            && fix.ends_with(" rctrtest"),
+        fix.contains(&format!(
+            "usermod --del-subuids {} --add-subuids ",
+            su.dashed()
+        )) && fix.ends_with(" rctrtest"),
         "{fix}"
     );
 }
@@ -421,12 +441,11 @@ fn unreadable_subuid_file_is_reported_not_fatal() {
     if !require_users() {
         return;
     }
-    let sb = Sandbox::new(&user());
-    let d = user_dir(
-        &sb,
-        "subids",
-        &[("subuid", "rctrtest:100000:65536\n", 0o600)],
-    );
+    let u = user();
+    let su = subuid_range(&u);
+    let sb = Sandbox::new(&u);
+    let line = format!("{}:{}:{}\n", u.name, su.start, su.count);
+    let d = user_dir(&sb, "subids", &[("subuid", &line, 0o600)]);
     // Root-owned 0600: rctrtest cannot read it.
     sb.env("RCTR_SUBUID_FILE", d.join("subuid"));
     let v = info(&sb, &[]);
@@ -529,7 +548,10 @@ fn xdg_runtime_dir_unset_foreign_or_open_uses_fallback() {
         .contains("owned by uid 0"));
     assert_eq!(
         d["runtimeBase"],
-        sb.tmp_dir().join("rctr-run-1001").to_str().unwrap()
+        sb.tmp_dir()
+            .join(format!("rctr-run-{}", sb.user().uid))
+            .to_str()
+            .unwrap()
     );
     let text = stdout(&sb.rctr(&["doctor"]));
     assert!(line_with(&text, "runtime dir").starts_with("WARN"));
@@ -618,7 +640,7 @@ fn store_on_tmpfs_is_named_and_overlay_still_works() {
         .prefix("rctr-it-h2-")
         .tempdir_in("/dev/shm")
         .unwrap();
-    std::os::unix::fs::chown(shm.path(), Some(1001), Some(1001)).unwrap();
+    std::os::unix::fs::chown(shm.path(), Some(sb.user().uid), Some(sb.user().gid)).unwrap();
     let root = shm.path().join("store");
     let v = info(&sb, &["--root", root.to_str().unwrap()]);
     let fs = &v["rctr"]["store"]["filesystem"];

@@ -1,8 +1,10 @@
 //! Black-box test harness: run the REAL `rctr` binary as the UNPRIVILEGED lab user.
 //!
 //! `cargo test` (and CI) runs as root, but rctr's whole point is running as a user without
-//! privileges, so every integration test drops to `rctrtest` (uid 1001, with subordinate IDs) or
-//! `rctrnosub` (uid 1002, without). Usage from `tests/<area>.rs`:
+//! privileges, so every integration test drops to `rctrtest` (with subordinate IDs) or
+//! `rctrnosub` (without). Their uids and rctrtest's range are whatever this machine gave them:
+//! read them with [`user`]`().uid` and [`subuid_range`], never write the numbers down.
+//! Usage from `tests/<area>.rs`:
 //!
 //! ```ignore
 //! mod common;
@@ -31,6 +33,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+mod subids;
+pub use subids::*;
 
 /// The plain-HTTP lab registry.
 pub const REGISTRY: &str = "127.0.0.1:5100";
@@ -63,12 +68,12 @@ fn lookup_user(name: &str) -> Option<TestUser> {
     })
 }
 
-/// `rctrtest`: uid 1001 with subordinate IDs 100000:65536.
+/// `rctrtest`: has subordinate IDs (see [`subuid_range`]); its uid is what `useradd` gave.
 pub fn user() -> TestUser {
     lookup_user("rctrtest").expect("user rctrtest missing: run tests/lab/setup.sh as root")
 }
 
-/// `rctrnosub`: uid 1002 with no subordinate IDs (single-ID mode).
+/// `rctrnosub`: no subordinate IDs (single-ID mode).
 pub fn nosub_user() -> TestUser {
     lookup_user("rctrnosub").expect("user rctrnosub missing: run tests/lab/setup.sh as root")
 }

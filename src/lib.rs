@@ -16,6 +16,7 @@ pub mod internal;
 pub mod monitor;
 pub mod privdir;
 pub mod probe;
+pub mod reference;
 pub mod runtime;
 pub mod storage;
 pub mod userns;

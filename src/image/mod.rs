@@ -1,4 +1,4 @@
-//! Images: references, registries.conf, auth, registry pulls and layer unpacking.
+//! Images: registries.conf, auth, registry pulls and layer unpacking (references: [`crate::reference`]).
 //!
 //! The only async code of rctr lives under here (oci-client on a current-thread tokio
 //! runtime), and only while a pull is running. Namespace work is limited to "unpack inside the
@@ -9,7 +9,6 @@ pub mod layer;
 pub mod limits;
 pub mod progress;
 pub mod pull;
-pub mod reference;
 pub mod registries;
 pub mod registry;
 pub mod remove;

@@ -135,7 +135,7 @@ pub fn tag(store: &Store, id: &str, names: &[String]) -> anyhow::Result<()> {
 
 /// podman's normalization of a new tag: short names go to `localhost/`, `latest` implied.
 pub fn normalize_new_name(input: &str) -> anyhow::Result<String> {
-    let r = super::reference::Reference::parse(input)?;
+    let r = crate::reference::Reference::parse(input)?;
     if r.digest.is_some() {
         bail!("{input}: a tag cannot contain a digest");
     }

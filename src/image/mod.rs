@@ -21,8 +21,8 @@ use crate::context::Context;
 use crate::storage::{ImageRecord, Store};
 use anyhow::bail;
 
-/// podman's `--pull` policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// podman's `--pull` policy (its flag spellings: `cli::values`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PullPolicy {
     /// Pull only when the image is not in the store (default).
     #[default]

@@ -510,7 +510,7 @@ fn userns_plan(
         return Ok((keep, root, None));
     }
     let prog = forced
-        .or_else(|| crate::idmap::find_in_path("fuse-overlayfs"))
+        .or_else(|| crate::idmap::find_in_path_in(ctx.path(), "fuse-overlayfs"))
         .context("--userns=keep-id needs fuse-overlayfs (to show the image's files with their owners without copying the image): install it")?;
     let maps = crate::runtime::specgen::shift_maps(&base, &keep);
     let root = RootMount {

@@ -9,12 +9,12 @@ use crate::context::Context;
 use crate::error::ExitError;
 use crate::image::PullPolicy;
 use crate::monitor::Io;
+use crate::ops::mounts::{self, Request};
 use crate::probe::overlay::RootMount;
 use crate::runtime::bundle::{self, BundleInput};
 use crate::runtime::settings::{self, Network, SecurityOpt, Settings};
 use crate::runtime::specgen;
 use crate::storage::Store;
-use crate::volume::mounts::{self, Request};
 use anyhow::Context as _;
 use nix::sys::signal::{SigSet, Signal};
 use std::path::PathBuf;
@@ -569,7 +569,7 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut started = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {
         Ok(s) => s,
         Err(fail) => {
-            let _ = container.remove_with_volumes(ctx);
+            let _ = crate::ops::remove_with_volumes(ctx, &container);
             return Err(ExitError::new(fail.exit_code(), format!("rctr: {fail}")).into());
         }
     };

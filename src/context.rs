@@ -124,6 +124,16 @@ impl Context {
         self.env.get(key).and_then(|v| v.to_str())
     }
 
+    /// `$PATH` as seen when rctr started (None when unset: callers use their default).
+    pub fn path(&self) -> Option<&std::ffi::OsStr> {
+        self.var("PATH").map(|p| p.as_os_str())
+    }
+
+    /// The running rctr binary (`/proc/self/exe` resolved), for `info`'s runtime path.
+    pub fn exe(&self) -> Option<PathBuf> {
+        std::env::current_exe().ok()
+    }
+
     /// rctr's own runtime state dir (`<runtime base>/rctr`), created 0700 on demand.
     pub fn runtime_dir(&self) -> PathBuf {
         self.runtime_base.join("rctr")

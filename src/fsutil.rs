@@ -210,6 +210,38 @@ fn open_lock_file(path: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("opening lock file {}", path.display()))
 }
 
+/// 32 random bytes as 64 lowercase hex digits (podman/docker container IDs).
+pub fn random_id() -> anyhow::Result<String> {
+    loop {
+        let mut b = [0u8; 32];
+        fill_random(&mut b)?;
+        let id = hex::encode(b);
+        // Like docker's stringid: a short ID made only of digits reads like a number (and
+        // `ps -n 5`-style arguments), so draw again.
+        if !id[..12].bytes().all(|c| c.is_ascii_digit()) {
+            return Ok(id);
+        }
+    }
+}
+
+/// Fill `buf` from getrandom(2).
+pub fn fill_random(buf: &mut [u8]) -> anyhow::Result<()> {
+    let mut off = 0;
+    while off < buf.len() {
+        // SAFETY: writes at most buf.len()-off bytes into the slice.
+        let n = unsafe { libc::getrandom(buf[off..].as_mut_ptr().cast(), buf.len() - off, 0) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e).context("getrandom");
+        }
+        off += n as usize;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,16 +13,12 @@ pub mod helper;
 mod subid;
 
 pub use subid::{
-    free_range, getsubids, getsubids_in, parse_entries, parse_subid, SubIdEntry, SubIdLookup,
-    SubIdProblem, SubIdRange,
+    free_range, getsubids_in, parse_entries, parse_subid, SubIdEntry, SubIdLookup, SubIdProblem,
+    SubIdRange,
 };
 
-/// `PATH` lookup without running a shell.
-pub fn find_in_path(prog: &str) -> Option<std::path::PathBuf> {
-    find_in_path_in(std::env::var_os("PATH").as_deref(), prog)
-}
-
-/// `PATH` lookup in an explicit search path (`Context::var("PATH")`), default when unset.
+/// `PATH` lookup without running a shell, in an explicit search path (`Context::path()`: the
+/// environment is read only in `context.rs`), default when unset.
 pub fn find_in_path_in(path: Option<&std::ffi::OsStr>, prog: &str) -> Option<std::path::PathBuf> {
     let path = path.unwrap_or_else(|| std::ffi::OsStr::new("/usr/local/bin:/usr/bin:/bin"));
     std::env::split_paths(path)
@@ -241,14 +237,6 @@ impl Default for SubIdFiles<'static> {
     }
 }
 
-/// Decide the mapping for `uid`/`gid` (login `user`), looking tools up in the process PATH.
-///
-/// Full mode needs ranges in both files and working `newuidmap`/`newgidmap`; anything less
-/// gives single-ID mode with the reason recorded (a first-class mode, not an error).
-pub fn plan(files: &SubIdFiles, user: Option<&str>, uid: u32, gid: u32) -> IdPlan {
-    plan_in(files, user, uid, gid, std::env::var_os("PATH").as_deref())
-}
-
 /// Environment overrides for the subordinate-ID files (tests and administrators: point rctr at
 /// another file without touching /etc). Setting either also skips `getsubids`, which would
 /// read the real /etc files through NSS and contradict the override.
@@ -264,13 +252,7 @@ pub fn plan_for(ctx: &crate::context::Context) -> IdPlan {
         subgid: &sg,
         use_getsubids: !overridden,
     };
-    plan_in(
-        &files,
-        ctx.user.as_deref(),
-        ctx.uid,
-        ctx.gid,
-        ctx.var("PATH").map(|p| p.as_os_str()),
-    )
+    plan_in(&files, ctx.user.as_deref(), ctx.uid, ctx.gid, ctx.path())
 }
 
 /// The subuid and subgid files for `ctx` (honouring the overrides), and whether an override
@@ -292,7 +274,11 @@ pub fn subid_paths(
     )
 }
 
-/// [`plan`] with tools (`getsubids`, `newuidmap`, `newgidmap`) looked up in `path`.
+/// Decide the mapping for `uid`/`gid` (login `user`), with tools (`getsubids`, `newuidmap`,
+/// `newgidmap`) looked up in `path`.
+///
+/// Full mode needs ranges in both files and working `newuidmap`/`newgidmap`; anything less
+/// gives single-ID mode with the reason recorded (a first-class mode, not an error).
 pub fn plan_in(
     files: &SubIdFiles,
     user: Option<&str>,
@@ -405,7 +391,7 @@ mod tests {
             subgid: &su,
             use_getsubids: false,
         };
-        let p = plan(&files, Some("me"), 1234, 1234);
+        let p = plan_in(&files, Some("me"), 1234, 1234, None);
         assert_eq!(p.mapping.mode, MappingMode::SingleId);
         assert!(p.single_reason.unwrap().contains("no subordinate UIDs"));
     }

@@ -143,6 +143,10 @@ pub fn write_maps(pid: u32, mapping: &IdMapping) -> anyhow::Result<()> {
 /// Child side: create the user namespace (plus `extra_flags`, e.g. `CLONE_NEWNS`), wait for the
 /// parent to map it, and become root inside. Must run before any thread is started.
 pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
+    // The one `std::env` read outside `context.rs`, on purpose: a private handshake between
+    // rctr's own processes (the fd number [`spawn_mapped`] set), read and removed before
+    // anything else runs so the container never inherits it. It is not the user's
+    // environment, and the helpers that call this (runtime init, probes) have no Context.
     let fd: i32 = std::env::var(SYNC_ENV)
         .ok()
         .and_then(|v| v.parse().ok())

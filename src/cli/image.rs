@@ -89,7 +89,7 @@ fn prune(args: PruneArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     let store = crate::storage::Store::open(ctx)?;
-    for id in crate::image::remove::prune(ctx, &store, args.all)? {
+    for id in crate::ops::images::prune(ctx, &store, args.all)? {
         println!("{id}");
     }
     Ok(ExitCode::SUCCESS)

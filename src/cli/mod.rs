@@ -35,6 +35,7 @@ pub mod stop;
 pub mod system;
 pub mod tag;
 pub mod top;
+pub mod values;
 pub mod volume;
 pub mod wait;
 

@@ -65,7 +65,7 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
             c.remove_detached(ctx)?;
             if args.volumes {
-                c.remove_anonymous_volumes(ctx)?;
+                crate::ops::remove_anonymous_volumes(ctx, &c)?;
             }
             Ok(())
         });

@@ -41,7 +41,7 @@ pub fn run(args: RmiArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // podman removes what it can and reports the first failure with the most severe code.
     let mut failure: Option<anyhow::Error> = None;
     for t in &targets {
-        match remove::rmi(ctx, &store, t, args.force || args.all) {
+        match crate::ops::images::rmi(ctx, &store, t, args.force || args.all) {
             Ok(r) => {
                 for n in &r.untagged {
                     println!("Untagged: {n}");

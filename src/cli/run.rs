@@ -9,12 +9,12 @@ use crate::context::Context;
 use crate::error::ExitError;
 use crate::image::PullPolicy;
 use crate::monitor::Io;
+use crate::ops::mounts::{self, Request};
 use crate::probe::overlay::RootMount;
 use crate::runtime::bundle::{self, BundleInput};
 use crate::runtime::settings::{self, Network, SecurityOpt, Settings};
 use crate::runtime::specgen;
 use crate::storage::Store;
-use crate::volume::mounts::{self, Request};
 use anyhow::Context as _;
 use nix::sys::signal::{SigSet, Signal};
 use std::path::PathBuf;
@@ -510,7 +510,7 @@ fn userns_plan(
         return Ok((keep, root, None));
     }
     let prog = forced
-        .or_else(|| crate::idmap::find_in_path("fuse-overlayfs"))
+        .or_else(|| crate::idmap::find_in_path_in(ctx.path(), "fuse-overlayfs"))
         .context("--userns=keep-id needs fuse-overlayfs (to show the image's files with their owners without copying the image): install it")?;
     let maps = crate::runtime::specgen::shift_maps(&base, &keep);
     let root = RootMount {
@@ -569,7 +569,7 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut started = match crate::runtime::start(&container.bundle_dir(), &mapping, opts) {
         Ok(s) => s,
         Err(fail) => {
-            let _ = container.remove_with_volumes(ctx);
+            let _ = crate::ops::remove_with_volumes(ctx, &container);
             return Err(ExitError::new(fail.exit_code(), format!("rctr: {fail}")).into());
         }
     };

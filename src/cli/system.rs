@@ -76,7 +76,7 @@ fn prune(args: PruneArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     if args.volumes {
-        let vols = crate::volume::prune(ctx)?;
+        let vols = crate::ops::prune_volumes(ctx)?;
         if !vols.is_empty() {
             println!("Deleted Volumes");
             for v in vols {
@@ -85,7 +85,7 @@ fn prune(args: PruneArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     let store = crate::storage::Store::open(ctx)?;
-    let images = crate::image::remove::prune(ctx, &store, args.all)?;
+    let images = crate::ops::images::prune(ctx, &store, args.all)?;
     if !images.is_empty() {
         println!("Deleted Images");
         for id in images {
@@ -138,7 +138,7 @@ fn reset(args: ResetArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     if ctx.data_dir.exists() {
         // Whatever the user namespace could not remove (files of IDs no longer mapped).
-        crate::container::remove_tree(ctx, &ctx.data_dir).with_context(|| {
+        crate::storage::remove_tree(ctx, &ctx.data_dir).with_context(|| {
             format!(
                 "could not remove all of {}: remove what is left as root",
                 ctx.data_dir.display()

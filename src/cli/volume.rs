@@ -138,7 +138,7 @@ pub fn run(args: VolumeArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             };
             let mut first_err = None;
             for n in &names {
-                match volume::remove(ctx, n, force) {
+                match crate::ops::remove_volume(ctx, n, force) {
                     Ok(()) => println!("{n}"),
                     Err(e) => {
                         eprintln!("Error: {e:#}");
@@ -192,7 +192,7 @@ pub fn run(args: VolumeArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            for n in volume::prune(ctx)? {
+            for n in crate::ops::prune_volumes(ctx)? {
                 println!("{n}");
             }
         }

@@ -17,7 +17,7 @@
 //! // files) under c.ensure_run_dir(ctx)?
 //! // detached:   crate::monitor::start_detached(ctx, &mut c)?  → prints nothing, c is running
 //! // foreground: crate::monitor::run_foreground(ctx, &mut c, ..) → exit code
-//! // on any failure before the container ran, and for --rm: c.remove_with_volumes(ctx)?
+//! // on any failure before the container ran, and for --rm: crate::ops::remove_with_volumes(ctx, &c)?
 //! ```
 //! Everything else (stop, kill, wait, exec, remove, rename, liveness) is a method here or
 //! in `ops.rs`/`exec.rs`/`remove.rs`; `view.rs` turns records into podman's ps/inspect shapes.
@@ -57,7 +57,7 @@ pub use record::{
     ContainerConfig, ContainerRecord, CreateOptions, MountRecord, PortMapping, State, Status,
     DEFAULT_STOP_TIMEOUT,
 };
-pub use remove::{cleanup_stale, prune, remove_tree};
+pub use remove::{cleanup_stale, prune};
 pub use timearg::{parse_go_duration, parse_time_arg};
 
 /// Errors callers need to tell apart (all exit 125 unless a command maps them otherwise).
@@ -108,7 +108,7 @@ impl Container {
             .with_context(|| format!("creating {}", names_dir.display()))?;
         let _names = FileLock::exclusive(&root.join("names.lock"))?;
         let id = loop {
-            let id = names::random_id()?;
+            let id = crate::fsutil::random_id()?;
             match std::fs::create_dir(root.join(&id)) {
                 Ok(()) => break id,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,

@@ -1,43 +1,13 @@
-//! Container IDs and names: random 64-hex IDs, podman-style generated `adjective_noun` names,
-//! and the name index (`containers/names/<name>` symlinks to the ID).
+//! Container names: podman-style generated `adjective_noun` names and the name index
+//! (`containers/names/<name>` symlinks to the ID; IDs come from [`crate::fsutil::random_id`]).
 //!
 //! A symlink is the index entry because `symlink(2)` is atomic and fails with EEXIST: two
 //! creators can never both own a name. Reservations happen under `containers/names.lock`
 //! together with the creation of the record, so an entry whose container has no record is
 //! provably stale (its creator crashed) and may be taken over.
+use crate::fsutil::fill_random;
 use anyhow::{bail, Context as _};
 use std::path::Path;
-
-/// 32 random bytes as 64 lowercase hex digits (podman/docker container IDs).
-pub fn random_id() -> anyhow::Result<String> {
-    loop {
-        let mut b = [0u8; 32];
-        fill_random(&mut b)?;
-        let id = hex::encode(b);
-        // Like docker's stringid: a short ID made only of digits reads like a number (and
-        // `ps -n 5`-style arguments), so draw again.
-        if !id[..12].bytes().all(|c| c.is_ascii_digit()) {
-            return Ok(id);
-        }
-    }
-}
-
-fn fill_random(buf: &mut [u8]) -> anyhow::Result<()> {
-    let mut off = 0;
-    while off < buf.len() {
-        // SAFETY: writes at most buf.len()-off bytes into the slice.
-        let n = unsafe { libc::getrandom(buf[off..].as_mut_ptr().cast(), buf.len() - off, 0) };
-        if n < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e).context("getrandom");
-        }
-        off += n as usize;
-    }
-    Ok(())
-}
 
 /// A random number below `n`.
 pub fn random_below(n: usize) -> usize {
@@ -236,6 +206,7 @@ pub fn release(names_dir: &Path, name: &str, id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fsutil::random_id;
 
     #[test]
     fn ids_are_64_hex_and_distinct() {

@@ -2,6 +2,7 @@
 use super::{containers_root, names, Container, ContainerError};
 use crate::context::Context;
 use crate::fsutil::FileLock;
+use crate::storage::remove_tree;
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -79,24 +80,6 @@ impl Container {
         Ok(doomed)
     }
 
-    /// [`Container::remove`], then the anonymous volumes it created (`rm -v`, `--rm`; named
-    /// volumes stay, as with podman). The container must already be gone from the volumes'
-    /// point of view, so the record is removed first.
-    pub fn remove_with_volumes(&self, ctx: &Context) -> anyhow::Result<()> {
-        self.remove(ctx)?;
-        self.remove_anonymous_volumes(ctx)
-    }
-
-    /// The anonymous volumes this (removed) container created.
-    pub fn remove_anonymous_volumes(&self, ctx: &Context) -> anyhow::Result<()> {
-        for m in self.rec.mounts.iter().filter(|m| m.kind == "volume") {
-            if crate::volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
-                crate::volume::remove(ctx, &m.name, false)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Give the container a new name (`rctr rename`).
     pub fn rename(&mut self, ctx: &Context, new_name: &str) -> anyhow::Result<()> {
         names::validate_name(new_name)?;
@@ -128,43 +111,6 @@ impl Container {
         }
         names::release(&names_dir, &old, &id);
         Ok(())
-    }
-}
-
-/// Remove a directory tree of a container. Fast path as the user; overlay leaves `work/work`
-/// at mode 000, so directories we own are opened up and retried; files owned by subordinate
-/// IDs (written by the container) can only be removed inside the store's user namespace.
-pub fn remove_tree(ctx: &Context, path: &Path) -> anyhow::Result<()> {
-    match std::fs::remove_dir_all(path) {
-        Ok(()) => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(_) => {}
-    }
-    open_up(path, ctx.uid);
-    if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
-        return Ok(());
-    }
-    let store = crate::storage::Store::open(ctx)?;
-    store.remove_trees(&[path.to_path_buf()])
-}
-
-/// chmod u+rwx every directory under `path` that `uid` owns (best effort).
-fn open_up(path: &Path, uid: u32) {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let Ok(m) = std::fs::symlink_metadata(path) else {
-        return;
-    };
-    if !m.is_dir() || m.uid() != uid {
-        return;
-    }
-    let mode = m.permissions().mode();
-    if mode & 0o700 != 0o700 {
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode | 0o700));
-    }
-    if let Ok(rd) = std::fs::read_dir(path) {
-        for e in rd.flatten() {
-            open_up(&e.path(), uid);
-        }
     }
 }
 

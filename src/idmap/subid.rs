@@ -163,13 +163,9 @@ pub fn free_range(files: &[&[SubIdEntry]], count: u32) -> Option<SubIdRange> {
     }
 }
 
-/// Ask `getsubids` (shadow-utils ≥ 4.11, backed by NSS: sssd/LDAP sites) for ranges.
-/// Output lines look like `0: alice 100000 65536`. `None` when the tool is absent or fails.
-pub fn getsubids(user: &str, group: bool) -> Option<Vec<SubIdRange>> {
-    getsubids_in(std::env::var_os("PATH").as_deref(), user, group)
-}
-
-/// [`getsubids`] with the tool looked up in an explicit search path.
+/// Ask `getsubids` (shadow-utils ≥ 4.11, backed by NSS: sssd/LDAP sites) for ranges, the tool
+/// looked up in `path` (`Context::path()`). Output lines look like `0: alice 100000 65536`.
+/// `None` when the tool is absent or fails.
 pub fn getsubids_in(
     path: Option<&std::ffi::OsStr>,
     user: &str,

@@ -32,7 +32,7 @@ pub const MAX_ENTRIES: u64 = 1_000_000;
 /// registered `sha256` algorithm). Only such a digest may name a file in the store.
 pub fn is_sha256_digest(s: &str) -> bool {
     s.strip_prefix("sha256:")
-        .is_some_and(|h| h.len() == 64 && super::reference::is_hex(h))
+        .is_some_and(|h| h.len() == 64 && crate::reference::is_hex(h))
 }
 
 /// Refuse a digest that is not [`is_sha256_digest`]: digests from manifests and configs become

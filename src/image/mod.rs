@@ -1,4 +1,4 @@
-//! Images: references, registries.conf, auth, registry pulls and layer unpacking.
+//! Images: registries.conf, auth, registry pulls and layer unpacking (references: [`crate::reference`]).
 //!
 //! The only async code of rctr lives under here (oci-client on a current-thread tokio
 //! runtime), and only while a pull is running. Namespace work is limited to "unpack inside the
@@ -9,7 +9,6 @@ pub mod layer;
 pub mod limits;
 pub mod progress;
 pub mod pull;
-pub mod reference;
 pub mod registries;
 pub mod registry;
 pub mod remove;
@@ -22,8 +21,8 @@ use crate::context::Context;
 use crate::storage::{ImageRecord, Store};
 use anyhow::bail;
 
-/// podman's `--pull` policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// podman's `--pull` policy (its flag spellings: `cli::values`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PullPolicy {
     /// Pull only when the image is not in the store (default).
     #[default]

@@ -1,8 +1,8 @@
 //! `registries.conf` (containers-registries.conf(5), version 2 TOML): search registries for
 //! short names, `[[registry]]` prefix/location rewrites, `insecure`, `blocked`, mirrors and
 //! `[aliases]`, plus `registries.conf.d/*.conf` drop-ins.
-use super::reference::Reference;
 use crate::context::Context;
+use crate::reference::Reference;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 use std::collections::BTreeMap;

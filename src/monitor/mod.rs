@@ -184,7 +184,7 @@ fn start_runtime(
             let msg = f.to_string();
             let _ = c.update(|r| r.state.error = Some(msg.clone()));
             if c.rec.auto_remove {
-                let _ = c.remove_with_volumes(ctx);
+                let _ = crate::ops::remove_with_volumes(ctx, c);
             }
             Err(ExitError::new(code, msg).into())
         }

@@ -151,7 +151,7 @@ pub fn finish(
     });
     if c.rec.auto_remove {
         // Already removed by someone (`rm -f`) is fine.
-        let _ = c.remove_with_volumes(ctx);
+        let _ = crate::ops::remove_with_volumes(ctx, c);
         return Ok(());
     }
     recorded

@@ -304,7 +304,7 @@ fn container_count(ctx: &Context) -> anyhow::Result<ContainerCount> {
 pub fn collect(ctx: &Context, opts: Options) -> Report {
     let t0 = Instant::now();
     let plan = crate::idmap::plan_for(ctx);
-    let path = ctx.var("PATH").map(|p| p.as_os_str());
+    let path = ctx.path();
     let store_dir = fs::check_store_dir(&ctx.data_dir, ctx.uid);
     let (userns_test, kern, native, fuse, slirp, pasta) = std::thread::scope(|s| {
         let u = s.spawn(|| userns::test(&plan.mapping));
@@ -373,7 +373,8 @@ pub fn collect(ctx: &Context, opts: Options) -> Report {
         security: host::security(ctx.uid),
         oci_runtime: OciRuntime {
             name: "rctr (built-in)".into(),
-            path: std::env::current_exe()
+            path: ctx
+                .exe()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             version: format!("rctr version {}", env!("CARGO_PKG_VERSION")),

@@ -17,7 +17,7 @@ pub struct Tool {
 
 /// Look `prog` up in the context's `PATH`.
 pub fn find(ctx: &Context, prog: &str) -> Option<PathBuf> {
-    crate::idmap::find_in_path_in(ctx.var("PATH").map(|p| p.as_os_str()), prog)
+    crate::idmap::find_in_path_in(ctx.path(), prog)
 }
 
 /// Find `prog` and run `prog <args>` for its version line (the first line mentioning

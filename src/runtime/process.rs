@@ -306,7 +306,9 @@ pub fn enter_cwd(cwd: &Path) -> anyhow::Result<()> {
             errno()
         ));
     }
-    match std::env::current_dir() {
+    // getcwd(2) of the container process itself, just after the chdir: not the caller's
+    // environment (that comes from `Context`), so no `std::env` here.
+    match nix::unistd::getcwd() {
         Ok(p) if p.is_absolute() => Ok(()),
         _ => Err(anyhow!(
             "working directory {} is outside the container's root (refusing: CVE-2024-21626)",

@@ -31,7 +31,7 @@ use names::{Candidate, Lookup, NamesIndex};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-pub use layers::{LayerMeta, TempEntry};
+pub use layers::{remove_tree, LayerMeta, TempEntry};
 
 /// An image in the store, as the rest of rctr sees it.
 #[derive(Debug, Clone)]

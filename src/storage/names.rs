@@ -2,7 +2,7 @@
 //!
 //! Names live ONLY here (not in the image records), so `tag`, `untag` and a pull that moves a
 //! tag to a new image are one atomic rename of one file, done under the images lock.
-use crate::image::reference::{is_hex, Reference};
+use crate::reference::{is_hex, Reference};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -7,12 +7,9 @@
 //! ```
 //! A new volume is empty and marked `needs_copy_up`: the first container that mounts it over
 //! a directory of its image copies that directory in (podman's copy-up), then the mark goes.
-pub mod mounts;
-
-use crate::container::{self, Container};
 use crate::context::Context;
 use crate::fsutil::{atomic_write_json, FileLock};
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -94,7 +91,7 @@ pub fn create(
     let _l = FileLock::exclusive(&root.join("volumes.lock"))?;
     let (name, anonymous) = match name {
         Some(n) => (n.to_string(), false),
-        None => (container::names::random_id()?, true),
+        None => (crate::fsutil::random_id()?, true),
     };
     if !valid_name(&name) {
         return Err(VolumeError::BadName(name).into());
@@ -109,7 +106,7 @@ pub fn create(
         mountpoint: dir.join("_data"),
         name,
         driver: "local".into(),
-        created_at: container::now_rfc3339(),
+        created_at: crate::storage::now_rfc3339(),
         labels,
         scope: "local".into(),
         options: BTreeMap::new(),
@@ -171,67 +168,19 @@ pub fn list(ctx: &Context) -> anyhow::Result<Vec<Volume>> {
     Ok(v)
 }
 
-/// IDs of containers whose mounts use volume `name`.
-pub fn users(ctx: &Context, name: &str) -> anyhow::Result<Vec<String>> {
-    Ok(Container::list(ctx)?
-        .into_iter()
-        .filter(|c| {
-            c.rec
-                .mounts
-                .iter()
-                .any(|m| m.kind == "volume" && m.name == name)
-        })
-        .map(|c| c.id().to_string())
-        .collect())
-}
-
-/// Remove a volume; `force` first removes the containers using it (podman's `volume rm -f`
-/// removes them, refusing running ones).
-pub fn remove(ctx: &Context, name: &str, force: bool) -> anyhow::Result<()> {
-    let v = get(ctx, name)?;
-    let using = users(ctx, name)?;
-    if !using.is_empty() {
-        if !force {
-            return Err(VolumeError::InUse(name.into(), using.join(", ")).into());
-        }
-        for id in &using {
-            if let Some(c) = Container::load(ctx, id)? {
-                if c.live_pid().is_some() {
-                    bail!(
-                        "volume {name} is used by running container {}: stop it first",
-                        c.short_id()
-                    );
-                }
-                c.remove(ctx)?;
-            }
-        }
-    }
+/// Delete volume `v` and its content, whoever uses it: the "in use" rules (`volume rm`,
+/// `volume rm -f`, `rm -v`) span containers and volumes and live above both, in
+/// [`crate::ops`].
+pub fn delete(ctx: &Context, v: &Volume) -> anyhow::Result<()> {
+    let name = &v.name;
     let root = volumes_root(ctx);
     let _l = FileLock::exclusive(&root.join("volumes.lock"))?;
-    let dir = root.join(&v.name);
+    let dir = root.join(name);
     // Rename first: the volume vanishes atomically, then its files go (possibly owned by
-    // subordinate IDs, which container::remove_tree handles inside the user namespace).
-    let doomed = root.join(format!(".removing-{}", v.name));
+    // subordinate IDs, which storage::remove_tree handles inside the user namespace).
+    let doomed = root.join(format!(".removing-{name}"));
     std::fs::rename(&dir, &doomed).with_context(|| format!("removing volume {name}"))?;
-    container::remove_tree(ctx, &doomed)
-}
-
-/// Remove every volume no container uses; returns their names.
-pub fn prune(ctx: &Context) -> anyhow::Result<Vec<String>> {
-    let mut used = std::collections::HashSet::new();
-    for c in Container::list(ctx)? {
-        for m in c.rec.mounts.iter().filter(|m| m.kind == "volume") {
-            used.insert(m.name.clone());
-        }
-    }
-    let mut removed = Vec::new();
-    for v in list(ctx)? {
-        if !used.contains(&v.name) {
-            remove(ctx, &v.name, false)?;
-            removed.push(v.name);
-        }
-    }
-    Ok(removed)
+    crate::storage::remove_tree(ctx, &doomed)
 }
 
 #[cfg(test)]

@@ -4,6 +4,9 @@
 //! `.` or `:` or is `localhost` (docker/distribution `reference` grammar); otherwise the
 //! reference is a *short name* that must be resolved against `unqualified-search-registries`.
 //! On docker.io a one-component path gets `library/` (docker.io/busybox → docker.io/library/busybox).
+//!
+//! Pure parsing with no dependencies, so it sits at the bottom: `storage` (name lookup) and
+//! `image` (pulls, registries.conf) both use it.
 use std::fmt;
 
 /// Why a reference string was rejected.

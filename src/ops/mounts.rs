@@ -3,6 +3,7 @@
 use crate::container::MountRecord;
 use crate::context::Context;
 use crate::runtime::settings::UserMount;
+use crate::volume;
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 
@@ -92,8 +93,8 @@ pub fn parse_volume(spec: &str, cwd: &Path) -> anyhow::Result<Request> {
             "invalid volume source {s:?}: a host path must be absolute (or start with ./), and a volume name cannot contain '/'"
         ),
         Some(s) => {
-            if !super::valid_name(s) {
-                return Err(super::VolumeError::BadName(s.into()).into());
+            if !volume::valid_name(s) {
+                return Err(volume::VolumeError::BadName(s.into()).into());
             }
             Request::Volume { name: Some(s.into()), dest, options }
         }
@@ -237,8 +238,8 @@ pub fn resolve(
                 options,
             } => {
                 let v = match name {
-                    Some(n) => super::get_or_create(ctx, n)?,
-                    None => super::create(ctx, None, Default::default())?,
+                    Some(n) => volume::get_or_create(ctx, n)?,
+                    None => volume::create(ctx, None, Default::default())?,
                 };
                 let opts = bind_options(options);
                 let copy_up = v.needs_copy_up && !options.iter().any(|o| o == "nocopy");

@@ -574,24 +574,41 @@ fn attach_follows_output_and_forwards_signals() {
             "trap 'echo got-term; exit 5' TERM; while :; do echo tick; sleep 0.1; done",
         ],
     );
-    let child = sb
+    let mut child = sb
         .cmd(&["attach", "at"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    // attach blocks the signals it forwards before it follows the output, so a first line
+    // relayed live means SIGTERM now reaches the container. The lines go through a channel:
+    // a hung attach fails the test after 30 s instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let lines = std::thread::spawn(move || {
+        for l in std::io::BufRead::lines(reader).map_while(Result::ok) {
+            let _ = tx.send(l);
+        }
+    });
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let first = rx.recv_timeout(Duration::from_secs(30));
+    if first.is_err() {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+    }
+    assert_eq!(first.as_deref(), Ok("tick"), "attach relayed no output");
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
     let out = child.wait_with_output().unwrap();
+    lines.join().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", describe(&out));
-    let text = stdout(&out);
+    let text: Vec<String> = rx.try_iter().collect();
+    assert_eq!(
+        text.last().map(String::as_str),
+        Some("got-term"),
+        "{text:?}"
+    );
     assert!(
-        text.contains("tick\n") && text.ends_with("got-term\n"),
-        "{text}"
+        text[..text.len() - 1].iter().all(|l| l == "tick"),
+        "{text:?}"
     );
     assert_exit(&sb.rctr(&["attach", "at"]), 125);
     assert_ok(&sb.rctr(&["rm", "at"]));

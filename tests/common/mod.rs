@@ -35,6 +35,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 mod subids;
+#[allow(unused_imports)] // not every test binary needs them
 pub use subids::*;
 
 /// The plain-HTTP lab registry.

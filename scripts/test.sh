@@ -4,6 +4,7 @@
 #   1. tests/lab/setup.sh        packages, users, registries, images (idempotent)
 #   2. cargo build --all-targets
 #   3. scripts/gen-docs.sh --check   completions/ and man/ match the CLI
+#      cargo fmt --check, cargo clippy --all-targets -- -D warnings   (after the build: warm cache)
 #   4. cargo test                unit tests + integration tests (run as the unprivileged lab
 #                                users by tests/common/mod.rs; with CI=true a skip is a failure)
 #   5. tests/vm/matrix.sh        the kernel matrix: a cached Debian 12 VM booted (qemu, TCG) on
@@ -85,6 +86,8 @@ leftovers() {
 step lab tests/lab/setup.sh || finish
 step build cargo build --all-targets || finish
 step docs scripts/gen-docs.sh --check
+step fmt cargo fmt --check
+step clippy cargo clippy --all-targets -- -D warnings
 # shellcheck disable=SC2086
 step test env RCTR_IT_RUN="$RUN_ID" cargo test --no-fail-fast ${CARGO_TEST_ARGS:-}
 # The VM stage: skippable on a developer's machine, never in CI (the old kernels are where

@@ -134,6 +134,16 @@ impl Context {
         std::env::current_exe().ok()
     }
 
+    /// The caller's working directory (relative `-v` sources are resolved against it).
+    pub fn cwd(&self) -> std::io::Result<PathBuf> {
+        std::env::current_dir()
+    }
+
+    /// rctr's command line, as recorded in a container's `CreateCommand`.
+    pub fn args(&self) -> Vec<String> {
+        std::env::args().collect()
+    }
+
     /// rctr's own runtime state dir (`<runtime base>/rctr`), created 0700 on demand.
     pub fn runtime_dir(&self) -> PathBuf {
         self.runtime_base.join("rctr")

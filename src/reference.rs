@@ -42,7 +42,9 @@ impl Reference {
         }
         let (rest, digest) = match s.split_once('@') {
             Some((r, d)) => {
-                validate_digest(d).map_err(|_| RefError::BadDigest(s.to_string()))?;
+                if !valid_digest(d) {
+                    return Err(RefError::BadDigest(s.to_string()));
+                }
                 (r, Some(d.to_string()))
             }
             None => (s, None),
@@ -146,12 +148,12 @@ impl fmt::Display for Reference {
     }
 }
 
-/// `sha256:<64 lowercase hex>` (the only algorithm registries use in practice).
-pub fn validate_digest(d: &str) -> Result<(), ()> {
+/// `sha256:<64 lowercase hex>` (what registries use in practice) or `sha512:<128 hex>`.
+pub fn valid_digest(d: &str) -> bool {
     match d.split_once(':') {
-        Some(("sha256", h)) if h.len() == 64 && is_hex(h) => Ok(()),
-        Some(("sha512", h)) if h.len() == 128 && is_hex(h) => Ok(()),
-        _ => Err(()),
+        Some(("sha256", h)) => h.len() == 64 && is_hex(h),
+        Some(("sha512", h)) => h.len() == 128 && is_hex(h),
+        _ => false,
     }
 }
 

@@ -22,7 +22,7 @@ fn assert_store_empty(sb: &Sandbox) {
         .unwrap_or_else(|_| r#"{"names":{}}"#.into());
     let v: serde_json::Value = serde_json::from_str(&names).unwrap();
     assert!(
-        v["names"].as_object().is_none_or(|m| m.is_empty()),
+        v["names"].as_object().map_or(true, |m| m.is_empty()),
         "names left in the store: {names}"
     );
     for d in ["images", "layers", "tmp"] {
@@ -199,12 +199,9 @@ fn parallel_pulls_of_one_image_download_it_once() {
         "each layer downloaded exactly once: {downloads:?}"
     );
     assert_eq!(sb.rctr_ok(&["images", "-q"]).lines().count(), 1);
-    assert!(std::fs::read_dir(sb.store().join("tmp")).unwrap().all(|e| e
+    assert!(std::fs::read_dir(sb.store().join("tmp"))
         .unwrap()
-        .file_name()
-        .to_string_lossy()
-        .ends_with(".lock")
-        == false));
+        .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".lock")));
 }
 
 fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {

@@ -99,7 +99,7 @@ pub fn run(args: ImagesArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let filt = parse_filters(&args.filter)?;
     let mut imgs = store.images()?;
     imgs.retain(|i| {
-        filt.dangling.is_none_or(|d| d == i.names.is_empty())
+        filt.dangling.map_or(true, |d| d == i.names.is_empty())
             && (filt.id.is_empty() || filt.id.iter().any(|p| i.id.starts_with(p.as_str())))
             && (filt.reference.is_empty()
                 || filt
@@ -109,12 +109,12 @@ pub fn run(args: ImagesArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             && args
                 .image
                 .as_ref()
-                .is_none_or(|p| i.names.iter().any(|n| matches_pattern(p, n)))
+                .map_or(true, |p| i.names.iter().any(|n| matches_pattern(p, n)))
     });
     match args.sort.as_str() {
         "created" => {}
         "id" => imgs.sort_by(|a, b| a.id.cmp(&b.id)),
-        "size" => imgs.sort_by(|a, b| b.size.cmp(&a.size)),
+        "size" => imgs.sort_by_key(|i| std::cmp::Reverse(i.size)),
         "repository" | "tag" => imgs.sort_by(|a, b| a.names.cmp(&b.names)),
         other => bail!("invalid sort key {other:?}: use created, id, repository, size or tag"),
     }

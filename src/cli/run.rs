@@ -270,7 +270,7 @@ pub fn settings(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<(Settings, 
             return Err(usage(format!("--userns={u} is not supported: use keep-id")));
         }
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
+    let cwd = ctx.cwd().unwrap_or_else(|_| "/".into());
     let mut reqs = Vec::new();
     for v in &f.volume {
         reqs.push(mounts::parse_volume(v, &cwd)?);
@@ -422,7 +422,7 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
             "none".into()
         },
         auto_remove: f.rm,
-        create_command: std::env::args().collect(),
+        create_command: ctx.args(),
         // keep-id: the monitor must start it with this mapping, not the store's.
         idmapping: (&mapping != store.mapping()).then(|| mapping.clone()),
         log,

@@ -114,8 +114,7 @@ fn parse_pipeline_toks(
         ts.pos = save;
     }
     let mut cmd: Vec<Arg> = Vec::new();
-    loop {
-        let Some(t) = ts.next() else { break };
+    while let Some(t) = ts.next() {
         let arg = match t {
             Tok::Pipe => {
                 if cmd.is_empty() {
@@ -301,10 +300,8 @@ pub(crate) fn referenced_fields(nodes: &[Node], out: &mut Vec<String>) {
         for cmd in &p.cmds {
             for a in cmd {
                 match a {
-                    Arg::Field(c) if !c.is_empty() => {
-                        if !out.contains(&c[0]) {
-                            out.push(c[0].clone());
-                        }
+                    Arg::Field(c) if !c.is_empty() && !out.contains(&c[0]) => {
+                        out.push(c[0].clone());
                     }
                     Arg::Sub(p, _) => pipe(p, out),
                     _ => {}

@@ -33,7 +33,7 @@ fn json_function_and_json_format() {
     );
     assert!(is_json("json") && is_json(" {{ json . }} ") && is_json("{{json .}}"));
     assert!(!is_json("{{json .Names}}"));
-    let out = render_rows(Some("json"), "table {{.Names}}", &[v.clone()]).unwrap();
+    let out = render_rows(Some("json"), "table {{.Names}}", std::slice::from_ref(&v)).unwrap();
     assert!(out.starts_with("[\n    {\n        \"Names\": [\n"), "{out}");
 }
 

@@ -15,6 +15,7 @@
 //!   (podman#1520 "potentially insufficient UIDs or GIDs").
 //! * `trusted.*` and `user.overlay.*` xattrs from the image are dropped: the latter would let a
 //!   layer forge overlay whiteouts/opaque/redirect markers for the `userxattr` mount.
+//!
 //! OCI whiteouts become overlay whiteouts: `.wh.NAME` → char device 0/0 (allowed without
 //! CAP_MKNOD since Linux 5.8), `.wh..wh..opq` → `user.overlay.opaque=y` (overlayfs.rst,
 //! "whiteouts and opaque directories" + "userxattr").

@@ -121,8 +121,7 @@ fn hostile_entries_stay_inside() {
 }
 
 fn d_outside() -> std::path::PathBuf {
-    let d = tempfile::tempdir().unwrap().keep();
-    d
+    tempfile::tempdir().unwrap().keep()
 }
 
 #[test]
@@ -143,8 +142,8 @@ fn whiteouts_and_replacements() {
     let root = d.path().join("diff");
     let wh = std::fs::symlink_metadata(root.join("dir/gone")).unwrap();
     assert!(wh.file_type().is_char_device() && wh.rdev() == 0);
-    let mut v = vec![0u8; 8];
-    let n = rustix::fs::getxattr(&root.join("dir"), "user.overlay.opaque", &mut v[..]).unwrap();
+    let mut v = [0u8; 8];
+    let n = rustix::fs::getxattr(root.join("dir"), "user.overlay.opaque", &mut v[..]).unwrap();
     assert_eq!(&v[..n], b"y");
     assert!(root.join("a/b").is_file());
     assert_eq!(std::fs::metadata(root.join("h1")).unwrap().nlink(), 2);

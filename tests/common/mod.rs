@@ -770,3 +770,25 @@ pub fn list_tree(root: &Path, paths: &[&str]) -> String {
     assert_ok(&out);
     stdout(&out)
 }
+
+/// The store holds no image, no layer and no work in progress.
+pub fn assert_store_empty(store: &Path) {
+    let names = std::fs::read_to_string(store.join("images/names.json"))
+        .unwrap_or_else(|_| r#"{"names":{}}"#.into());
+    let v: serde_json::Value = serde_json::from_str(&names).unwrap();
+    assert!(
+        v["names"].as_object().map_or(true, |m| m.is_empty()),
+        "names left in the store: {names}"
+    );
+    for d in ["images", "layers", "tmp"] {
+        let entries: Vec<String> = std::fs::read_dir(store.join(d))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != "names.json")
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(entries.is_empty(), "{d}/ not empty: {entries:?}");
+    }
+}

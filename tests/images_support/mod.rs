@@ -5,7 +5,6 @@
 use crate::common::*;
 use sha2::Digest;
 use std::io::{Read, Write};
-use std::path::Path;
 use tar::EntryType as T;
 
 pub fn sha(b: &[u8]) -> String {
@@ -205,25 +204,6 @@ pub fn push_image(
     layer_type: &str,
 ) -> Pushed {
     push_built(name, &build_image(layers, tweak_config, layer_type), |_| {})
-}
-
-/// The store holds no image, no layer and no work in progress.
-pub fn assert_store_empty(root: &Path) {
-    if let Ok(names) = std::fs::read_to_string(root.join("images/names.json")) {
-        let v: serde_json::Value = serde_json::from_str(&names).unwrap();
-        assert!(v["names"].as_object().unwrap().is_empty(), "names: {names}");
-    }
-    for d in ["images", "layers", "tmp"] {
-        let left: Vec<String> = std::fs::read_dir(root.join(d))
-            .map(|rd| {
-                rd.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n != "names.json")
-                    .collect()
-            })
-            .unwrap_or_default();
-        assert!(left.is_empty(), "{d}/ not empty: {left:?}");
-    }
 }
 
 /// Pull `reference`, expect exit 125 with one error line containing `want`, and no trace.

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod container;
 pub mod context;
+pub mod engine;
 pub mod error;
 pub mod format;
 pub mod fsutil;
@@ -22,6 +23,7 @@ pub mod privdir;
 pub mod probe;
 pub mod reference;
 pub mod runtime;
+pub mod specgen;
 pub mod storage;
 pub mod userns;
 pub mod volume;

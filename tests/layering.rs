@@ -7,7 +7,10 @@
 //! * `storage` imports no `image`; `storage`, `image` and `volume` import no `container`;
 //!   `container` imports no `volume` (the rules that span them live in `ops`); nothing below
 //!   `ops` imports it;
-//! * `runtime` imports none of image/storage/container/volume/monitor/ops/cli.
+//! * `runtime` imports none of image/storage/container/volume/monitor/ops/cli/specgen/engine;
+//!   `specgen` (spec generation, above runtime) none of image/storage/container/volume/
+//!   monitor/ops/engine/cli; only `cli` (and the entry points) use `engine`;
+//! * one start path: `runtime::start` is called only from `monitor::launch`.
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, relative to the crate root, sorted.
@@ -294,7 +297,44 @@ fn lower_layers_do_not_import_higher_ones() {
             "monitor",
             "ops",
             "cli",
+            "specgen",
+            "engine",
         ],
+    ));
+    bad.extend(imports_violating(
+        &srcs,
+        &["specgen"],
+        &[
+            "image",
+            "storage",
+            "container",
+            "volume",
+            "monitor",
+            "ops",
+            "engine",
+            "cli",
+        ],
+    ));
+    bad.extend(imports_violating(
+        &srcs,
+        &[
+            "storage",
+            "image",
+            "volume",
+            "container",
+            "runtime",
+            "specgen",
+            "monitor",
+            "ops",
+            "probe",
+            "reference",
+            "context",
+            "fsutil",
+            "idmap",
+            "userns",
+            "error",
+        ],
+        &["engine"],
     ));
     bad.extend(imports_violating(
         &srcs,
@@ -313,6 +353,26 @@ fn lower_layers_do_not_import_higher_ones() {
 }
 
 #[test]
+fn one_start_path() {
+    let srcs = sources();
+    let mut bad = Vec::new();
+    for s in srcs
+        .iter()
+        .filter(|s| !under(&s.path, &["runtime"]) && s.path != "src/monitor/mod.rs")
+    {
+        for (n, l) in &s.lines {
+            if l.contains("runtime::start(") {
+                bad.push(format!("{}:{n}: {}", s.path, l.trim()));
+            }
+        }
+    }
+    assert_none(
+        "runtime::start called outside monitor::launch (start containers through engine::start)",
+        bad,
+    );
+}
+
+#[test]
 fn the_scanner_sees_grouped_imports_and_skips_comments() {
     assert_eq!(
         crate_modules("use crate::{container::{self, Container}, volume};"),
@@ -322,4 +382,14 @@ fn the_scanner_sees_grouped_imports_and_skips_comments() {
     assert!(crate_modules("let k = krate::image::x;").is_empty());
     assert_eq!(strip_comment("a(); // crate::cli"), "a(); ");
     assert_eq!(strip_comment(r#"f("http://x") // y"#), r#"f("http://x") "#);
+}
+
+#[test]
+fn no_source_file_over_600_lines() {
+    let bad: Vec<String> = sources()
+        .iter()
+        .filter(|s| s.lines.len() > 600)
+        .map(|s| format!("{}: {} lines", s.path, s.lines.len()))
+        .collect();
+    assert_none("a file over 600 lines (split it by concern)", bad);
 }

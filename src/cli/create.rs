@@ -1,6 +1,6 @@
 //! `rctr create`: `run`'s flags, the container is created (record + OCI bundle) but not
 //! started; prints its ID. Start it with `rctr start`.
-use crate::cli::run::ContainerFlags;
+use crate::cli::container_flags::ContainerFlags;
 use crate::context::Context;
 use std::process::ExitCode;
 
@@ -15,7 +15,8 @@ pub struct CreateArgs {
 }
 
 pub fn run(args: CreateArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let created = crate::cli::run::create_container(&args.flags, ctx)?;
+    let spec = args.flags.to_spec(ctx)?;
+    let created = crate::engine::create(ctx, &spec)?;
     println!("{}", created.container.id());
     Ok(ExitCode::SUCCESS)
 }

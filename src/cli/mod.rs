@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub mod attach;
 pub mod container;
+pub mod container_flags;
 pub mod create;
 pub mod doctor;
 pub mod exec;

@@ -30,7 +30,7 @@ pub fn run(args: RestartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
             c.stop(args.time, None)?;
             c.update(|r| r.state.restart_count += 1)?;
-            crate::monitor::start_detached(ctx, &mut c).map(|()| true)
+            crate::engine::start(ctx, &mut c, None, crate::engine::Mode::Detached).map(|_| true)
         });
         match res {
             Ok(true) => println!("{arg}"),

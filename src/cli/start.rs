@@ -44,7 +44,7 @@ pub fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
         )
         .into());
     }
-    crate::monitor::start_detached(ctx, c)
+    crate::engine::start(ctx, c, None, crate::engine::Mode::Detached).map(|_| ())
 }
 
 pub fn run(args: StartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -63,10 +63,10 @@ pub fn run(args: StartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 c.name()
             );
         }
-        let fg = crate::monitor::Foreground {
+        let mode = crate::engine::Mode::Attached {
             interactive: args.interactive,
         };
-        let code = crate::monitor::run_foreground(ctx, &mut c, fg)?;
+        let code = crate::engine::start(ctx, &mut c, None, mode)?.unwrap_or(0);
         return Ok(ExitCode::from(code));
     }
     let all: Vec<Container> = if args.all {

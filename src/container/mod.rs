@@ -15,8 +15,8 @@
 //! // write the OCI spec to c.spec_path() (= c.bundle_dir()/config.json); put the overlay
 //! // upper/work dirs under c.dir() (e.g. c.dir().join("overlay")); live state (sockets, pid
 //! // files) under c.ensure_run_dir(ctx)?
-//! // detached:   crate::monitor::start_detached(ctx, &mut c)?  → prints nothing, c is running
-//! // foreground: crate::monitor::run_foreground(ctx, &mut c, ..) → exit code
+//! // detached:   crate::engine::start(ctx, &mut c, None, Mode::Detached)?  → c is running
+//! // foreground: crate::engine::start(ctx, &mut c, None, Mode::Attached { .. })? → exit code
 //! // on any failure before the container ran, and for --rm: crate::ops::remove_with_volumes(ctx, &c)?
 //! ```
 //! Everything else (stop, kill, wait, exec, remove, rename, liveness) is a method here or

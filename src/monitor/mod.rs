@@ -7,155 +7,76 @@
 //! It lives outside the container's namespaces (and, with systemd, must stay outside the
 //! container's scope: an OOM kill of the scope would take the monitor with it).
 //!
-//! Two ways in, one loop ([`supervise`]):
-//! - [`start_detached`] (`run -d`, `start`): a `__monitor` re-exec that detaches (setsid,
-//!   double fork, stdio on /dev/null) and says "running" (or why not) over a pipe; the
-//!   caller returns as soon as the container runs.
-//! - [`run_foreground`] (`run` without `-d`, `start -a`): the same loop in this process,
-//!   with output also copied to our stdout/stderr, stdin forwarded with `-i`, a raw terminal
-//!   and window size forwarding with `-t`.
+//! Its parts, used by the engine's one start path (`engine::start`): [`launch`] (the one
+//! call into `runtime::start`), [`supervise`] (the loop: log, signals, exit, `--rm`), and
+//! [`main`], the detached `__monitor` re-exec (setsid, double fork, stdio on /dev/null) that
+//! says "running" (or why not) over a pipe and then supervises until the container exits.
 pub mod log;
 pub mod logread;
 mod supervise;
 
-pub use supervise::{finish, supervise, Io};
+pub use supervise::{finish, supervise, Io, FORWARDED_SIGNALS};
 
 use crate::container::{Container, ContainerError};
 use crate::context::{Context, ContextOptions};
 use crate::error::ExitError;
 use anyhow::Context as _;
 use std::ffi::OsString;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
+use std::io::Write;
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::{ExitCode, Stdio};
 
-/// Start `c` (status created or exited) under a detached monitor. Returns once the
-/// container's command runs; a start failure comes back as an [`ExitError`] with podman's
-/// code (125/126/127) and the runtime's message.
-pub fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
-    warn_linger(ctx);
-    let _starting = start_lock(c)?;
-    let (r, w) = pipe()?;
-    let wfd = w.as_raw_fd();
-    let mut cmd = crate::userns::self_command("__monitor");
-    cmd.arg(c.id())
-        .arg(wfd.to_string())
-        .arg(&ctx.data_dir)
-        .arg(&ctx.runtime_base)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: setsid and fcntl are async-signal-safe.
-    unsafe {
-        cmd.pre_exec(move || {
-            // Its own session: no controlling terminal, so closing the terminal that ran
-            // `run -d` sends it no SIGHUP.
-            if libc::setsid() < 0 || libc::fcntl(wfd, libc::F_SETFD, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().context("starting the container monitor")?;
-    drop(w);
-    let mut msg = String::new();
-    let _ = std::fs::File::from(r).read_to_string(&mut msg);
-    // The first fork exits right after the second one; reap it.
-    let _ = child.wait();
-    if let Some(code) = msg.strip_prefix('E') {
-        let (code, text) = code.split_once(' ').unwrap_or((code, ""));
-        return Err(ExitError::new(code.parse().unwrap_or(crate::error::EXIT_ENGINE), text).into());
-    }
-    if !msg.starts_with("OK") {
-        c.reload()?;
-        let why = c
-            .rec
-            .state
-            .error
-            .clone()
-            .unwrap_or_else(|| "no reason recorded".into());
-        anyhow::bail!("the container monitor exited before the container started: {why}");
-    }
-    c.reload()?;
-    Ok(())
+/// How the container's stdio is connected by [`launch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdioPlan {
+    /// Pipes the monitor loop reads (and logs); a stdin pipe when `stdin`.
+    Pipes { stdin: bool },
+    /// The caller's own stdout/stderr, and stdin when `stdin` (else /dev/null): nothing is
+    /// logged (`run --rm` in the foreground).
+    Inherit { stdin: bool },
 }
 
-/// How an attached (foreground) run connects to the terminal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Foreground {
-    /// `-i`: forward our stdin to the container.
-    pub interactive: bool,
-}
-
-/// Run `c` with the monitor loop in this process (the container is our child): output goes to
-/// the log AND our stdout/stderr; `-i` forwards stdin; a terminal (the spec's
-/// `process.terminal`) puts ours in raw mode. Returns the container's exit code.
-pub fn run_foreground(ctx: &Context, c: &mut Container, fg: Foreground) -> anyhow::Result<u8> {
-    let mut starting = Some(start_lock(c)?);
-    let started = start_runtime(ctx, c, fg.interactive)?;
-    let (started, io) = (started.0, started.1);
-    let _raw = if io.tty && fg.interactive {
-        crate::runtime::pty::RawMode::enter(0)
-    } else {
-        None
-    };
-    let io = Io {
-        attached: true,
-        stdin: if fg.interactive { io.stdin } else { None },
-        ..io
-    };
-    supervise(ctx, c, started, io, &mut || drop(starting.take()))
-}
-
-/// Serialize starts of one container: held from "not running" until "running" (or failed),
-/// so two concurrent `start`s cannot both run it (the second one sees it running). Not the
-/// record lock: the monitor takes that one to record the start.
-fn start_lock(c: &mut Container) -> anyhow::Result<crate::fsutil::FileLock> {
-    let lock = crate::fsutil::FileLock::exclusive(&c.dir().join("start.lock"))?;
-    if !c.reload()? {
-        return Err(ContainerError::NotFound(c.id().to_string()).into());
-    }
-    if c.state().status == crate::container::Status::Running {
-        return Err(ExitError::new(
-            crate::error::EXIT_ENGINE,
-            format!("container {} is already running", c.name()),
-        )
-        .into());
-    }
-    Ok(lock)
-}
-
-/// Start the runtime with pipes (or the pty it returns); on failure record why, honour
-/// `--rm`, and return podman's exit code as an [`ExitError`].
-fn start_runtime(
+/// The one call into the runtime: start `c`'s bundle with `mapping`, its stdio per `plan`
+/// (or the pty the runtime returns). On failure record why, honour `--rm`, and return
+/// podman's exit code as an [`ExitError`].
+pub fn launch(
     ctx: &Context,
     c: &mut Container,
-    stdin_pipe: bool,
+    mapping: &crate::idmap::IdMapping,
+    plan: StdioPlan,
 ) -> anyhow::Result<(crate::runtime::Started, Io)> {
-    let store = crate::storage::Store::open(ctx)?;
-    let (out_r, out_w) = pipe()?;
-    let (err_r, err_w) = pipe()?;
-    let (in_r, in_w) = if stdin_pipe {
-        let (r, w) = pipe()?;
-        (Stdio::from(r), Some(w))
-    } else {
-        (Stdio::null(), None)
+    let (stdin, stdout, stderr, ours) = match plan {
+        StdioPlan::Pipes { stdin } => {
+            let (out_r, out_w) = pipe()?;
+            let (err_r, err_w) = pipe()?;
+            let (in_r, in_w) = if stdin {
+                let (r, w) = pipe()?;
+                (Stdio::from(r), Some(w))
+            } else {
+                (Stdio::null(), None)
+            };
+            let ours = (Some(out_r), Some(err_r), in_w);
+            (in_r, Stdio::from(out_w), Stdio::from(err_w), ours)
+        }
+        StdioPlan::Inherit { stdin } => {
+            let i = if stdin {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            };
+            (i, Stdio::inherit(), Stdio::inherit(), (None, None, None))
+        }
     };
     let opts = crate::runtime::StartOptions {
-        stdin: in_r,
-        stdout: Stdio::from(out_w),
-        stderr: Stdio::from(err_w),
+        stdin,
+        stdout,
+        stderr,
         remove_rootfs: c.rec.auto_remove,
         trace: ctx.debug,
     };
-    let mapping = c
-        .rec
-        .idmapping
-        .clone()
-        .unwrap_or_else(|| store.mapping().clone());
-    match crate::runtime::start(&c.bundle_dir(), &mapping, opts) {
+    match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {
+            let (out_r, err_r, in_w) = ours;
             let io = match started.pty.take() {
                 Some(m) => {
                     let m2 = m.try_clone()?;
@@ -169,8 +90,8 @@ fn start_runtime(
                     }
                 }
                 None => Io {
-                    stdout: Some(out_r),
-                    stderr: Some(err_r),
+                    stdout: out_r,
+                    stderr: err_r,
                     stdin: in_w,
                     attached: false,
                     tty: false,
@@ -191,7 +112,8 @@ fn start_runtime(
     }
 }
 
-fn pipe() -> anyhow::Result<(OwnedFd, OwnedFd)> {
+/// A close-on-exec pipe (read end, write end).
+pub fn pipe() -> anyhow::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two fds we then own.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
@@ -252,7 +174,12 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(125));
         }
     };
-    let (started, mut io) = match start_runtime(&ctx, &mut c, false) {
+    let mapping = match c.rec.idmapping.clone() {
+        Some(m) => m,
+        None => crate::storage::Store::open(&ctx)?.mapping().clone(),
+    };
+    let (started, mut io) = match launch(&ctx, &mut c, &mapping, StdioPlan::Pipes { stdin: false })
+    {
         Ok(s) => s,
         Err(e) => {
             let code = crate::error::exit_code_for(&e);
@@ -282,7 +209,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
 
 /// Warn when systemd-logind will kill a detached container at logout (KillUserProcesses=yes
 /// without linger, podman#12001). Silent when logind is not in use (no systemd as PID 1).
-fn warn_linger(ctx: &Context) {
+pub fn warn_linger(ctx: &Context) {
     if !std::path::Path::new("/run/systemd/system").exists() {
         return;
     }

@@ -27,7 +27,7 @@ pub struct Io {
 }
 
 /// Signals forwarded to the container (what conmon/podman's sig-proxy forward).
-const FORWARDED: &[Signal] = &[
+pub const FORWARDED_SIGNALS: &[Signal] = &[
     Signal::SIGINT,
     Signal::SIGTERM,
     Signal::SIGHUP,
@@ -162,7 +162,7 @@ fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Resu
     // foreground runs, both of which supervise from here.
     let mut log = LogWriter::open(&c.log_path(), c.rec.log.cap())?;
     let mut mask = SigSet::empty();
-    for s in FORWARDED {
+    for s in FORWARDED_SIGNALS {
         mask.add(*s);
     }
     mask.thread_block()?;

@@ -2,7 +2,7 @@
 //! records `inspect` shows). Named volumes are created on first use.
 use crate::container::MountRecord;
 use crate::context::Context;
-use crate::runtime::settings::UserMount;
+use crate::specgen::settings::UserMount;
 use crate::volume;
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};

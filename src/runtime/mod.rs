@@ -17,7 +17,6 @@
 //! Things the OCI spec has no field for travel as annotations (`io.rctr.*`, below): the
 //! overlay layers of the root, the user to resolve against the image's own passwd file, the
 //! volumes to initialise from the image, and `--init`.
-pub mod bundle;
 pub mod caps;
 mod chan;
 mod copyup;
@@ -29,8 +28,6 @@ pub mod process;
 pub mod pty;
 pub mod rootfs;
 pub mod seccomp;
-pub mod settings;
-pub mod specgen;
 pub mod user;
 
 pub use init::main as init_main;

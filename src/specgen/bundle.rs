@@ -1,10 +1,10 @@
 //! Writing a container's bundle: the per-container files podman bind-mounts (`/etc/hosts`,
 //! `/etc/hostname`, `/etc/resolv.conf`, `/run/.containerenv`), the overlay's upper/work
-//! directories, and `config.json` from [`specgen`](super::specgen).
+//! directories, and `config.json` from [`build`](super::build).
 use super::settings::{Network, Settings};
-use super::specgen::{self, BundleFiles};
-use super::Layers;
+use super::BundleFiles;
 use crate::idmap::IdMapping;
+use crate::runtime::Layers;
 use anyhow::Context as _;
 use oci_spec::image::Config as ImageConfig;
 use oci_spec::runtime::Spec;
@@ -156,7 +156,7 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
         fuse_uidmapping,
         fuse_gidmapping,
     };
-    let spec = specgen::build(
+    let spec = super::build(
         input.image_config,
         s,
         &layers,

@@ -1,5 +1,5 @@
 //! What the command line decided for a container, validated (no I/O): the input of
-//! [`specgen::build`](super::specgen::build).
+//! [`specgen::build`](super::build).
 use anyhow::{bail, Context as _};
 use oci_spec::runtime::PosixRlimitType;
 use std::path::PathBuf;

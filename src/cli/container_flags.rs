@@ -1,0 +1,326 @@
+//! The flags `run` and `create` share (podman's names), and their translation into the
+//! engine's typed [`ContainerSpec`]: every value parsed and checked here, once, before
+//! anything exists.
+use crate::cli::pull::PullFlags;
+use crate::context::Context;
+use crate::engine::{ContainerSpec, Limits, Security, UsernsMode};
+use crate::image::PullPolicy;
+use crate::ops::mounts;
+use crate::specgen::settings::{self, Network, SecurityOpt};
+use anyhow::Context as _;
+use std::path::PathBuf;
+
+/// The flags of `run` and `create` (podman's names).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ContainerFlags {
+    /// Assign a name to the container
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Remove the container (and its anonymous volumes) when it exits
+    #[arg(long)]
+    pub rm: bool,
+    /// Set environment variables (VAR=value, or VAR to pass the host's value)
+    #[arg(short = 'e', long = "env", value_name = "VAR[=VALUE]")]
+    pub env: Vec<String>,
+    /// Read environment variables from a file (VAR=value lines)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+    /// Working directory inside the container
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// Run as USER[:GROUP] (names or numbers, resolved in the image)
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Override the image's entrypoint (a string, or a JSON array)
+    #[arg(long)]
+    pub entrypoint: Option<String>,
+    /// Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume
+    #[arg(short = 'v', long = "volume", value_name = "SRC:DEST[:OPTS]")]
+    pub volume: Vec<String>,
+    /// Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]
+    #[arg(long = "mount", value_name = "OPTS")]
+    pub mount: Vec<String>,
+    /// Mount a tmpfs at DEST
+    #[arg(long = "tmpfs", value_name = "DEST[:OPTS]")]
+    pub tmpfs: Vec<String>,
+    /// Make the root filesystem read-only
+    #[arg(long)]
+    pub read_only: bool,
+    /// With --read-only, mount tmpfs on /run, /tmp and /var/tmp
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub read_only_tmpfs: bool,
+    /// Container hostname (default: the first 12 characters of its ID)
+    #[arg(short = 'h', long)]
+    pub hostname: Option<String>,
+    /// Network: none (default: a private namespace with only lo; user-mode networking is not
+    /// implemented yet) or host
+    #[arg(long, alias = "net", value_name = "MODE")]
+    pub network: Option<String>,
+    /// Keep STDIN open
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Run a minimal init as PID 1 that forwards signals and reaps zombies
+    #[arg(long)]
+    pub init: bool,
+    /// Pull policy: missing, always, never, newer
+    #[arg(long, value_enum, default_value_t = PullPolicy::Missing, num_args = 0..=1, default_missing_value = "always")]
+    pub pull: PullPolicy,
+    /// Add Linux capabilities (or ALL)
+    #[arg(long = "cap-add", value_name = "CAP")]
+    pub cap_add: Vec<String>,
+    /// Drop Linux capabilities (or ALL)
+    #[arg(long = "cap-drop", value_name = "CAP")]
+    pub cap_drop: Vec<String>,
+    /// All capabilities, no seccomp, no masked paths
+    #[arg(long)]
+    pub privileged: bool,
+    /// no-new-privileges, seccomp=unconfined, label=…, apparmor=…
+    #[arg(long = "security-opt", value_name = "OPT")]
+    pub security_opt: Vec<String>,
+    /// Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048
+    #[arg(long, value_name = "TYPE=SOFT[:HARD]")]
+    pub ulimit: Vec<String>,
+    /// User namespace mode: "" (default) or keep-id
+    #[arg(long, value_name = "MODE")]
+    pub userns: Option<String>,
+    /// Set metadata labels (KEY=VALUE)
+    #[arg(short = 'l', long = "label", value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Signal to stop the container (default: the image's, else SIGTERM)
+    #[arg(long)]
+    pub stop_signal: Option<String>,
+    /// Seconds to wait before killing the container on stop
+    #[arg(long)]
+    pub stop_timeout: Option<u32>,
+    /// Suppress pull progress
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Add a line to /etc/hosts (HOST:IP)
+    #[arg(long = "add-host", value_name = "HOST:IP")]
+    pub add_host: Vec<String>,
+    /// Nameserver for /etc/resolv.conf (replaces the host's)
+    #[arg(long, value_name = "IP")]
+    pub dns: Vec<String>,
+    /// Search domain for /etc/resolv.conf
+    #[arg(long = "dns-search", value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
+    /// Add an annotation to the container's OCI spec (KEY=VALUE)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
+    /// Write the container ID to FILE
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Option<PathBuf>,
+    /// Memory limit (accepted; not enforced without a delegated cgroup, with a warning)
+    #[arg(short = 'm', long, value_name = "BYTES")]
+    pub memory: Option<String>,
+    /// Memory+swap limit (see --memory)
+    #[arg(long, value_name = "BYTES")]
+    pub memory_swap: Option<String>,
+    /// CPU limit (see --memory)
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<String>,
+    /// CPU shares (see --memory)
+    #[arg(short = 'c', long, value_name = "N")]
+    pub cpu_shares: Option<String>,
+    /// Process limit (see --memory)
+    #[arg(long, value_name = "N")]
+    pub pids_limit: Option<String>,
+    /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
+    #[arg(long, hide = true)]
+    pub log_driver: Option<String>,
+    /// Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=
+    #[arg(long, value_name = "OPT")]
+    pub log_opt: Vec<String>,
+    #[command(flatten)]
+    pub pull_flags: PullFlags,
+    /// The global `--storage-opt` values (set by `cli::main`, not a flag of its own).
+    #[arg(skip)]
+    pub storage_opt: Vec<String>,
+    /// Image to run
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// Command and arguments (default: the image's)
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<String>,
+}
+
+/// `-e` and `--env-file` in podman's order (files first, then -e), `VAR` alone taking the
+/// host's value (and dropped when the host has none).
+fn environment(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut one = |item: &str| {
+        if item.contains('=') {
+            out.push(item.to_string());
+        } else if let Some(v) = ctx.var_str(item) {
+            out.push(format!("{item}={v}"));
+        }
+    };
+    for file in &f.env_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading --env-file {}", file.display()))?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            one(line);
+        }
+    }
+    for e in &f.env {
+        one(e);
+    }
+    Ok(out)
+}
+
+/// `--entrypoint`: a JSON array, a single string, or "" (clear the image's).
+fn entrypoint(e: &str) -> Vec<String> {
+    if e.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<String>>(e).unwrap_or_else(|_| vec![e.to_string()])
+    } else if e.is_empty() {
+        vec![]
+    } else {
+        vec![e.to_string()]
+    }
+}
+
+fn network(n: Option<&str>) -> anyhow::Result<Network> {
+    Ok(match n {
+        None | Some("none") | Some("private") | Some("") => Network::Private,
+        Some("host") => Network::Host,
+        Some(other) => anyhow::bail!(
+            "network mode {other:?} is not supported yet: use --network none (a private namespace with only lo) or --network host"
+        ),
+    })
+}
+
+fn security(f: &ContainerFlags) -> anyhow::Result<Security> {
+    let mut s = Security {
+        privileged: f.privileged,
+        cap_add: f.cap_add.clone(),
+        cap_drop: f.cap_drop.clone(),
+        ..Default::default()
+    };
+    for o in &f.security_opt {
+        match settings::parse_security_opt(o).map_err(anyhow::Error::msg)? {
+            SecurityOpt::NoNewPrivileges(b) => s.no_new_privileges = b,
+            SecurityOpt::SeccompUnconfined => s.seccomp_unconfined = true,
+            SecurityOpt::Honoured => {}
+            SecurityOpt::NotApplied(w) => eprintln!("Warning: {w}"),
+        }
+    }
+    Ok(s)
+}
+
+impl ContainerFlags {
+    /// The engine's request for these flags, every value validated.
+    pub fn to_spec(&self, ctx: &Context) -> anyhow::Result<ContainerSpec> {
+        let f = self;
+        let log = crate::container::parse_log_opts(&f.log_opt)?;
+        let env = environment(f, ctx)?;
+        if let Some(n) = &f.name {
+            crate::container::names::validate_name(n)?;
+        }
+        if let Some(w) = f.workdir.as_ref().filter(|w| !w.starts_with('/')) {
+            anyhow::bail!("the working directory {w:?} must be an absolute path");
+        }
+        let network = network(f.network.as_deref())?;
+        let security = security(f)?;
+        let ulimits = f
+            .ulimit
+            .iter()
+            .map(|u| settings::parse_ulimit(u))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // Unknown capability names fail here, before anything exists.
+        crate::runtime::caps::resolve(security.privileged, &security.cap_add, &security.cap_drop)?;
+        let userns = match f.userns.as_deref() {
+            None | Some("") | Some("host") => UsernsMode::Default,
+            Some("keep-id") => UsernsMode::KeepId,
+            Some(u) => anyhow::bail!("--userns={u} is not supported: use keep-id"),
+        };
+        let cwd = ctx.cwd().unwrap_or_else(|_| "/".into());
+        let mut reqs = Vec::new();
+        for v in &f.volume {
+            reqs.push(mounts::parse_volume(v, &cwd)?);
+        }
+        for m in &f.mount {
+            reqs.push(mounts::parse_mount(m, &cwd)?);
+        }
+        for t in &f.tmpfs {
+            reqs.push(mounts::parse_tmpfs(t)?);
+        }
+        let extra_hosts = f
+            .add_host
+            .iter()
+            .map(|h| settings::split_pair(h, ':', "--add-host (HOST:IP)"))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let annotations = f
+            .annotation
+            .iter()
+            .map(|a| settings::split_pair(a, '=', "--annotation (KEY=VALUE)"))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let labels = f
+            .label
+            .iter()
+            .map(|l| {
+                let (k, v) = l.split_once('=').unwrap_or((l, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        let console_size = f
+            .tty
+            .then(|| crate::runtime::pty::winsize(0).or_else(|| crate::runtime::pty::winsize(1)))
+            .flatten();
+        Ok(ContainerSpec {
+            pull: f.pull,
+            pull_options: f.pull_flags.options(f.quiet),
+            name: f.name.clone(),
+            command: f.command.clone(),
+            entrypoint: f.entrypoint.as_deref().map(entrypoint),
+            env,
+            workdir: f.workdir.clone(),
+            user: f.user.clone(),
+            hostname: f.hostname.clone(),
+            tty: f.tty,
+            console_size,
+            interactive: f.interactive,
+            init: f.init,
+            read_only: f.read_only,
+            read_only_tmpfs: f.read_only_tmpfs,
+            auto_remove: f.rm,
+            network,
+            userns,
+            mounts: reqs,
+            security,
+            ulimits,
+            limits: Limits {
+                memory: f.memory.clone(),
+                memory_swap: f.memory_swap.clone(),
+                cpus: f.cpus.clone(),
+                cpu_shares: f.cpu_shares.clone(),
+                pids_limit: f.pids_limit.clone(),
+            },
+            labels,
+            annotations,
+            stop_signal: f.stop_signal.clone(),
+            stop_timeout: f.stop_timeout,
+            extra_hosts,
+            dns_servers: f.dns.clone(),
+            dns_search: f.dns_search.clone(),
+            log,
+            cidfile: f.cidfile.clone(),
+            mount_program: f
+                .storage_opt
+                .iter()
+                .find_map(|o| o.strip_prefix("overlay.mount_program=").map(PathBuf::from)),
+            create_command: ctx.args(),
+            ..ContainerSpec::new(f.image.clone())
+        })
+    }
+}

@@ -1,0 +1,247 @@
+//! [`create`]: a [`ContainerSpec`] → the image (pulled when it must be), the container's
+//! record and its OCI bundle, with nothing half-written on failure.
+use super::spec::{ContainerSpec, UsernsMode};
+use crate::container::{Container, ContainerConfig, CreateOptions};
+use crate::context::Context;
+use crate::idmap::{IdMapping, MappingMode};
+use crate::ops::mounts;
+use crate::probe::overlay::RootMount;
+use crate::specgen::bundle::{self, BundleInput};
+use crate::specgen::settings::{Network, Settings};
+use crate::storage::Store;
+use anyhow::Context as _;
+use oci_spec::image::Config as ImageConfig;
+
+/// A created container, ready to start.
+pub struct Created {
+    pub container: Container,
+    /// The mapping it must be started with (the store's, or its own with keep-id).
+    pub mapping: IdMapping,
+}
+
+/// The spec's settings for spec generation (no I/O but the host's cgroup type).
+fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
+    Settings {
+        command: spec.command.clone(),
+        entrypoint: spec.entrypoint.clone(),
+        env: spec.env.clone(),
+        workdir: spec.workdir.clone(),
+        user: spec.user.clone(),
+        tty: spec.tty,
+        console_size: spec.console_size.filter(|_| spec.tty),
+        read_only: spec.read_only,
+        read_only_tmpfs: spec.read_only_tmpfs,
+        hostname: spec.hostname.clone(),
+        network: Some(spec.network),
+        cap_add: spec.security.cap_add.clone(),
+        cap_drop: spec.security.cap_drop.clone(),
+        privileged: spec.security.privileged,
+        no_new_privileges: spec.security.no_new_privileges,
+        seccomp_unconfined: spec.security.seccomp_unconfined,
+        ulimits: spec.ulimits.clone(),
+        init: spec.init,
+        seccomp_cache: Some(ctx.data_dir.join("cache").join("seccomp")),
+        extra_hosts: spec.extra_hosts.clone(),
+        dns_servers: spec.dns_servers.clone(),
+        dns_search: spec.dns_search.clone(),
+        annotations: spec.annotations.clone(),
+        cgroupns: cgroup2_host(),
+        ..Default::default()
+    }
+}
+
+/// A pure cgroup v2 host: containers get their own cgroup namespace (podman's default there).
+/// Hybrid and v1 hosts keep the host's, as podman does rootless.
+fn cgroup2_host() -> bool {
+    const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
+    rustix::fs::statfs("/sys/fs/cgroup").is_ok_and(|s| s.f_type == CGROUP2_SUPER_MAGIC)
+}
+
+/// Print the store's single-ID notice, once per store (a marker file remembers it).
+fn single_id_notice(store: &Store) {
+    if let Some(why) = store.single_id_notice() {
+        let marker = store.root().join(".single-id-notice");
+        if !marker.exists()
+            && std::fs::create_dir_all(store.root()).is_ok()
+            && std::fs::write(&marker, why).is_ok()
+        {
+            eprintln!("Notice: single-ID mode ({why}): containers see only your own user as root; other IDs are not mapped");
+        }
+    }
+}
+
+/// The store, with the news when the ID plan fell back to single-ID mode because the
+/// helpers (newuidmap) are broken rather than because the user has no subordinate IDs.
+fn open_store(ctx: &Context) -> anyhow::Result<Store> {
+    Store::open(ctx).map_err(|e| match crate::idmap::plan_for(ctx).single_reason {
+        Some(why) if !why.starts_with("no subordinate") => {
+            // MERGE: typed reason from i15-errors
+            e.context(format!("cannot use your subordinate IDs: {why}"))
+        }
+        _ => e,
+    })
+}
+
+/// The record's view of the container's configuration (what `inspect` shows).
+fn record_config(spec: &ContainerSpec, s: &Settings, img: Option<&ImageConfig>) -> ContainerConfig {
+    ContainerConfig {
+        entrypoint: s
+            .entrypoint
+            .clone()
+            .or_else(|| img.and_then(|c| c.entrypoint().clone()))
+            .unwrap_or_default(),
+        cmd: if spec.command.is_empty() {
+            img.and_then(|c| c.cmd().clone()).unwrap_or_default()
+        } else {
+            spec.command.clone()
+        },
+        env: s.env.clone(),
+        working_dir: s
+            .workdir
+            .clone()
+            .or_else(|| img.and_then(|c| c.working_dir().clone()))
+            .unwrap_or_else(|| "/".into()),
+        user: s
+            .user
+            .clone()
+            .or_else(|| img.and_then(|c| c.user().clone()))
+            .unwrap_or_default(),
+        labels: spec.labels.clone(),
+        stop_signal: spec
+            .stop_signal
+            .clone()
+            .or_else(|| img.and_then(|c| c.stop_signal().clone()))
+            .unwrap_or_default(),
+        stop_timeout: spec.stop_timeout.unwrap_or(0),
+        tty: spec.tty,
+        interactive: spec.interactive,
+        ..Default::default()
+    }
+}
+
+/// Create the container `spec` asks for: image, record, bundle, `--cidfile`.
+pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
+    let mut s = settings(ctx, spec);
+    if spec.limits.any() {
+        // podman on a cgroup v1/hybrid rootless host: a warning, not a failure.
+        let cg = crate::probe::cgroups::detect(ctx.uid);
+        let why = if cg.limits_available {
+            "rctr does not apply cgroup limits yet".to_string()
+        } else {
+            cg.note
+        };
+        eprintln!(
+            "Warning: resource limits (--memory, --cpus, --pids-limit, …) are ignored: {why}"
+        );
+    }
+    let store = open_store(ctx)?;
+    single_id_notice(&store);
+    let img = crate::image::ensure_image(ctx, &store, &spec.image, spec.pull, &spec.pull_options)?;
+    let (user_mounts, records) = mounts::resolve(ctx, &spec.mounts)?;
+    s.mounts = user_mounts;
+    let (mapping, root_mount, fuse_maps) = userns_plan(spec, ctx, &store, &mut s)?;
+    let cfg = img.config.config().clone();
+    let image_name = img.names.first().cloned().unwrap_or_else(|| img.id.clone());
+    let c_opts = CreateOptions {
+        name: spec.name.clone(),
+        image: image_name.clone(),
+        image_id: img.id.clone(),
+        command: crate::specgen::command(cfg.as_ref(), &s)?,
+        config: record_config(spec, &s, cfg.as_ref()),
+        mounts: records,
+        network: if s.network == Some(Network::Host) {
+            "host".into()
+        } else {
+            "none".into()
+        },
+        auto_remove: spec.auto_remove,
+        create_command: spec.create_command.clone(),
+        // keep-id: the monitor must start it with this mapping, not the store's.
+        idmapping: (&mapping != store.mapping()).then(|| mapping.clone()),
+        log: spec.log.clone(),
+        ..Default::default()
+    };
+    if let Some(p) = spec.cidfile.as_ref().filter(|p| p.exists()) {
+        anyhow::bail!("container id file {} exists: remove it first", p.display());
+    }
+    let container = Container::create(ctx, c_opts)?;
+    s.id = container.id().to_string();
+    s.name = container.name().to_string();
+    s.image_name = image_name;
+    s.image_id = img.id.clone();
+    let input = BundleInput {
+        settings: &s,
+        image_config: cfg.as_ref(),
+        lower: store.lower_dirs(&img),
+        mapping: &mapping,
+        mount_program: root_mount.mount_program,
+        lowerdir_append: root_mount.lowerdir_append,
+        fuse_maps,
+        durable: !spec.auto_remove,
+    };
+    let written = bundle::write(container.dir(), &container.bundle_dir(), &input).and_then(|_| {
+        match &spec.cidfile {
+            Some(p) => std::fs::write(p, container.id())
+                .with_context(|| format!("writing --cidfile {}", p.display())),
+            None => Ok(()),
+        }
+    });
+    if let Err(e) = written {
+        let _ = container.remove(ctx);
+        return Err(e);
+    }
+    for m in container.rec.mounts.iter().filter(|m| m.kind == "volume") {
+        if s.mounts
+            .iter()
+            .any(|u| u.copy_up && u.destination == m.destination)
+        {
+            let _ = crate::volume::mark_copied(ctx, &m.name);
+        }
+    }
+    Ok(Created { container, mapping })
+}
+
+/// The root mount with no ID shift: a forced mount program, else the probe's verdict.
+fn plain_root(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<RootMount> {
+    match &spec.mount_program {
+        Some(p) => Ok(RootMount {
+            mount_program: Some(p.clone()),
+            lowerdir_append: None,
+        }),
+        None => crate::probe::overlay::root_mount(ctx),
+    }
+}
+
+/// The user namespace for the container: the store's mapping, or `--userns=keep-id` (the
+/// caller keeps their own UID inside). Layers are owned per the store's mapping, so with
+/// keep-id the root is mounted through fuse-overlayfs with a uid/gid shift (podman's way
+/// without a copy of the image).
+#[allow(clippy::type_complexity)]
+fn userns_plan(
+    spec: &ContainerSpec,
+    ctx: &Context,
+    store: &Store,
+    s: &mut Settings,
+) -> anyhow::Result<(IdMapping, RootMount, Option<(String, String)>)> {
+    let base = store.mapping().clone();
+    if spec.userns != UsernsMode::KeepId {
+        return Ok((base, plain_root(ctx, spec)?, None));
+    }
+    let keep = base.keep_id(ctx.uid, ctx.gid);
+    if s.user.is_none() {
+        s.user = Some(format!("{}:{}", ctx.uid, ctx.gid));
+    }
+    if base.mode == MappingMode::SingleId {
+        // Every file of the image is the caller's already: nothing to shift.
+        return Ok((keep, plain_root(ctx, spec)?, None));
+    }
+    let prog = spec.mount_program.clone()
+        .or_else(|| crate::idmap::find_in_path_in(ctx.path(), "fuse-overlayfs"))
+        .context("--userns=keep-id needs fuse-overlayfs (to show the image's files with their owners without copying the image): install it")?;
+    let maps = crate::specgen::shift_maps(&base, &keep);
+    let root = RootMount {
+        mount_program: Some(prog),
+        lowerdir_append: None,
+    };
+    Ok((keep, root, Some(maps)))
+}

@@ -17,6 +17,7 @@ pub mod fsutil;
 pub mod idmap;
 pub mod image;
 pub mod internal;
+pub mod logging;
 pub mod monitor;
 pub mod ops;
 pub mod privdir;

@@ -5,7 +5,7 @@ mod common;
 mod lifecycle_support;
 use common::*;
 use lifecycle_support::*;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[test]
 fn log_flood_does_not_deadlock() {
@@ -138,6 +138,28 @@ fn faults_monitor_killed_container_killed_runtime_dir_deleted() {
     assert_no_leftovers(&sb);
 }
 
+/// PIDs of processes in process group `pgid` that are not zombies.
+fn live_in_process_group(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // After the command name's ')': state, ppid, pgrp, …
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split(' ').collect();
+        if f.len() > 2 && f[2] == pgid.to_string() && f[0] != "Z" && f[0] != "X" {
+            out.push(pid);
+        }
+    }
+    out
+}
+
 #[test]
 fn closing_the_terminal_keeps_detached_containers() {
     require_lab!();
@@ -156,7 +178,11 @@ fn closing_the_terminal_keeps_detached_containers() {
     let pg = nix::unistd::Pid::from_raw(-sid);
     let _ = nix::sys::signal::kill(pg, nix::sys::signal::Signal::SIGHUP);
     let _ = nix::sys::signal::kill(pg, nix::sys::signal::Signal::SIGKILL);
-    std::thread::sleep(Duration::from_millis(300));
+    // The terminal's processes are gone (zombies left for a non-reaping PID 1 do not count:
+    // they run nothing) before the container is looked at again.
+    eventually(10, "the session's processes gone", || {
+        live_in_process_group(sid).is_empty()
+    });
     assert!(
         ps_status(&sb, "t").starts_with("running|"),
         "{}",

@@ -167,6 +167,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             };
         }
     };
+    crate::logging::init(crate::logging::level_filter(&cli.global.log_level));
     let opts = ContextOptions {
         root: cli.global.root.clone(),
         runroot: cli.global.runroot.clone(),

@@ -121,6 +121,7 @@ fn record_config(spec: &ContainerSpec, s: &Settings, img: Option<&ImageConfig>) 
 
 /// Create the container `spec` asks for: image, record, bundle, `--cidfile`.
 pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
+    let t0 = std::time::Instant::now();
     let mut s = settings(ctx, spec);
     if spec.limits.any() {
         // podman on a cgroup v1/hybrid rootless host: a warning, not a failure.
@@ -140,6 +141,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let (user_mounts, records) = mounts::resolve(ctx, &spec.mounts)?;
     s.mounts = user_mounts;
     let (mapping, root_mount, fuse_maps) = userns_plan(spec, ctx, &store, &mut s)?;
+    log_plan(&mapping, &root_mount, &s);
     let cfg = img.config.config().clone();
     let image_name = img.names.first().cloned().unwrap_or_else(|| img.id.clone());
     let c_opts = CreateOptions {
@@ -198,7 +200,52 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             let _ = crate::volume::mark_copied(ctx, &m.name);
         }
     }
+    log::debug!(
+        "create: container {} ready (+{} µs)",
+        container.id(),
+        t0.elapsed().as_micros()
+    );
     Ok(Created { container, mapping })
+}
+
+/// `--log-level debug`: what was decided for the container, one line per concern.
+fn log_plan(mapping: &IdMapping, root: &RootMount, s: &Settings) {
+    if !crate::logging::debug_enabled() {
+        return;
+    }
+    let ranges = |m: &[crate::idmap::IdMap]| {
+        m.iter()
+            .map(|x| format!("{}:{}:{}", x.container_id, x.host_id, x.size))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    log::debug!(
+        "create: ID mapping {:?}: uids {}, gids {}",
+        mapping.mode,
+        ranges(&mapping.uid_map),
+        ranges(&mapping.gid_map)
+    );
+    match &root.mount_program {
+        Some(p) => log::debug!("create: root overlay through {}", p.display()),
+        None => log::debug!(
+            "create: root overlay native (lowerdir+: {})",
+            root.lowerdir_append
+                .map_or("probe at start".to_string(), |b| b.to_string())
+        ),
+    }
+    for m in &s.mounts {
+        log::debug!(
+            "create: mount {} {} on {} ({})",
+            m.typ,
+            m.source,
+            m.destination,
+            m.options.join(",")
+        );
+    }
+    log::debug!(
+        "create: network {:?}",
+        s.network.unwrap_or(Network::Private)
+    );
 }
 
 /// The root mount with no ID shift: a forced mount program, else the probe's verdict.

@@ -42,6 +42,7 @@ pub fn start(
     mapping: Option<&IdMapping>,
     mode: Mode,
 ) -> anyhow::Result<Option<u8>> {
+    log::debug!("start: container {} {:?}", c.id(), mode);
     match mode {
         Mode::Detached => start_detached(ctx, c).map(|()| None),
         Mode::Attached { interactive } => run_attached(ctx, c, mapping, interactive).map(Some),

@@ -1,12 +1,17 @@
 //! rctr: a rootless, daemonless, podman-style container engine.
 //!
-//! The binary (`src/main.rs`) is thin; every concern lives in a module here:
-//! `cli` (clap definition and one module per command), `context` (environment and XDG
-//! lookups), `idmap`/`userns` (subordinate IDs and user-namespace entry), `image`, `storage`,
-//! `runtime`, `network`, `cgroups`, `probe` (host capability probes for `info`/`doctor`),
-//! `reference` (image reference parsing, below `storage` and `image`), `ops` (rules spanning
-//! containers, images and volumes: "in use", `volume rm -f`, `rm -v`). Layers call down only;
-//! `tests/layering.rs` enforces it.
+//! The binary (`src/main.rs`) is thin; every concern lives in a module here, in layers that
+//! call down only (`tests/layering.rs` enforces it; `docs/ARCHITECTURE.md` shows the flow):
+//!
+//! * `cli`: the clap definition, one thin module per command, exit codes;
+//! * `engine`: `ContainerSpec`, `create`, the one start path `start`;
+//! * `ops`: rules spanning containers, images and volumes ("in use", `rm -v`, mounts);
+//! * `image`, `storage`, `container`, `volume`, `monitor` (the per-container supervisor and
+//!   `launch`, the one call into the runtime), `specgen` (settings + image → OCI spec/bundle),
+//!   `probe` (host capabilities for `info`/`doctor`), `format` (`--format`);
+//! * `runtime`: executes an OCI bundle; knows nothing of images, flags or stores;
+//! * `idmap`/`userns`, `reference`, `context` (the one reader of the environment), `privdir`,
+//!   `fsutil`, `logging`, `error`.
 pub mod cli;
 pub mod container;
 pub mod context;

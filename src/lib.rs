@@ -11,6 +11,7 @@ pub mod cli;
 pub mod container;
 pub mod context;
 pub mod error;
+pub mod exitstatus;
 pub mod format;
 pub mod fsutil;
 pub mod idmap;

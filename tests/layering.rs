@@ -298,7 +298,15 @@ fn lower_layers_do_not_import_higher_ones() {
     ));
     bad.extend(imports_violating(
         &srcs,
-        &["reference", "context", "fsutil", "idmap", "userns", "error"],
+        &[
+            "reference",
+            "context",
+            "fsutil",
+            "idmap",
+            "userns",
+            "error",
+            "exitstatus",
+        ],
         &[
             "image",
             "storage",

@@ -120,11 +120,7 @@ pub fn build(
     if s.tty {
         extra.push("TERM=xterm".into());
     }
-    for e in extra.into_iter().chain(s.env.iter().cloned()) {
-        let key = e.split('=').next().unwrap_or("").to_string();
-        env.retain(|x| x.split('=').next() != Some(key.as_str()));
-        env.push(e);
-    }
+    crate::runtime::env::merge(&mut env, extra.into_iter().chain(s.env.iter().cloned()));
     let user = s
         .user
         .clone()

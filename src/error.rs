@@ -42,23 +42,8 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(exit_code_for(err))
 }
 
-/// "exit status N" or "killed by signal N (SIGNAME)", for error messages.
-pub fn describe_status(st: std::io::Result<std::process::ExitStatus>) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match st {
-        Err(e) => format!("its status could not be read: {e}"),
-        Ok(st) => match (st.code(), st.signal()) {
-            (Some(c), _) => format!("exit status {c}"),
-            (_, Some(sig)) => {
-                let name = nix::sys::signal::Signal::try_from(sig)
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_else(|_| "unknown".into());
-                format!("killed by signal {sig} ({name})")
-            }
-            _ => format!("status {st}"),
-        },
-    }
-}
+/// "exit status N" or "killed by signal N (SIGNAME)": decoded with the other wait statuses.
+pub use crate::exitstatus::describe as describe_status;
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod container;
 pub mod context;
 pub mod engine;
 pub mod error;
+pub mod exitstatus;
 pub mod format;
 pub mod fsutil;
 pub mod idmap;

@@ -333,12 +333,21 @@ fn lower_layers_do_not_import_higher_ones() {
             "idmap",
             "userns",
             "error",
+            "exitstatus",
         ],
         &["engine"],
     ));
     bad.extend(imports_violating(
         &srcs,
-        &["reference", "context", "fsutil", "idmap", "userns", "error"],
+        &[
+            "reference",
+            "context",
+            "fsutil",
+            "idmap",
+            "userns",
+            "error",
+            "exitstatus",
+        ],
         &[
             "image",
             "storage",

@@ -14,7 +14,7 @@
 use super::live::ProcId;
 use super::Container;
 use crate::error::ExitError;
-use crate::runtime::{process, pty, StartFailure, ANN_USER};
+use crate::runtime::{env, process, pty, StartFailure, ANN_USER};
 use anyhow::{anyhow, Context as _};
 use base64::Engine as _;
 use oci_spec::runtime::{Capability, LinuxCapabilities, LinuxSeccomp, Process};
@@ -53,14 +53,6 @@ struct Payload {
     tty: bool,
 }
 
-fn merge_env(base: &mut Vec<String>, over: &[String]) {
-    for e in over {
-        let key = e.split('=').next().unwrap_or(e);
-        base.retain(|b| b.split('=').next() != Some(key));
-        base.push(e.clone());
-    }
-}
-
 fn all_caps() -> HashSet<Capability> {
     (0..=crate::runtime::caps::last_cap())
         .filter_map(|n| crate::runtime::caps::NAMES.get(n as usize))
@@ -82,8 +74,8 @@ impl Container {
         let mut p = spec.process().clone().unwrap_or_default();
         p.set_args(Some(opts.command.clone()));
         let mut env = p.env().clone().unwrap_or_default();
-        merge_env(&mut env, &opts.env);
-        if opts.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
+        env::merge(&mut env, opts.env.iter().cloned());
+        if opts.tty && !env::has(&env, "TERM") {
             env.push("TERM=xterm".into());
         }
         p.set_env(Some(env));
@@ -448,10 +440,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn env_overrides_replace_keys() {
-        let mut e = vec!["PATH=/bin".to_string(), "A=1".into()];
-        merge_env(&mut e, &["A=2".into(), "B=3".into()]);
-        assert_eq!(e, vec!["PATH=/bin", "A=2", "B=3"]);
+    fn privileged_gets_every_capability() {
         let all = all_caps();
         assert!(all.len() >= 38, "{all:?}");
         assert!(all.contains(&Capability::SysAdmin));

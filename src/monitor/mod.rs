@@ -210,35 +210,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
 /// Warn when systemd-logind will kill a detached container at logout (KillUserProcesses=yes
 /// without linger, podman#12001). Silent when logind is not in use (no systemd as PID 1).
 pub fn warn_linger(ctx: &Context) {
-    if !std::path::Path::new("/run/systemd/system").exists() {
-        return;
-    }
-    let Some(user) = ctx.user.as_deref() else {
-        return;
-    };
-    if std::path::Path::new("/var/lib/systemd/linger")
-        .join(user)
-        .exists()
-    {
-        return;
-    }
-    let mut files = vec![std::path::PathBuf::from("/etc/systemd/logind.conf")];
-    if let Ok(rd) = std::fs::read_dir("/etc/systemd/logind.conf.d") {
-        let mut more: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-        more.sort();
-        files.extend(more);
-    }
-    let mut kill = false;
-    for f in files {
-        for line in std::fs::read_to_string(f).unwrap_or_default().lines() {
-            if let Some(v) = line.trim().strip_prefix("KillUserProcesses=") {
-                kill = matches!(v.trim(), "yes" | "true" | "1" | "on");
-            }
-        }
-    }
-    if kill {
-        eprintln!(
-            "Warning: systemd-logind kills your processes at logout (KillUserProcesses=yes) and {user} has no linger: this container will stop when you log out; run `loginctl enable-linger {user}` to keep it"
-        );
+    if let Some(w) = crate::probe::session::logout_kill_warning(ctx) {
+        eprintln!("{w}");
     }
 }

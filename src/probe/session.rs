@@ -24,11 +24,7 @@ pub fn systemd(ctx: &Context) -> Systemd {
         .var("XDG_RUNTIME_DIR")
         .map(|d| PathBuf::from(d).join("bus"))
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.file_type().is_socket()));
-    let linger = ctx.user.as_ref().is_some_and(|u| {
-        std::path::Path::new("/var/lib/systemd/linger")
-            .join(u)
-            .exists()
-    });
+    let linger = ctx.user.as_deref().is_some_and(has_linger);
     Systemd {
         pid1_systemd: booted || comm.trim() == "systemd",
         user_bus,
@@ -38,6 +34,49 @@ pub fn systemd(ctx: &Context) -> Systemd {
             .map(str::to_string),
         linger,
     }
+}
+
+/// `loginctl enable-linger USER` done: logind keeps the user's processes after logout.
+pub fn has_linger(user: &str) -> bool {
+    std::path::Path::new("/var/lib/systemd/linger")
+        .join(user)
+        .exists()
+}
+
+/// logind's `KillUserProcesses=`: logind.conf, then its drop-ins in name order (the last
+/// setting wins).
+fn kill_user_processes() -> bool {
+    let mut files = vec![PathBuf::from("/etc/systemd/logind.conf")];
+    if let Ok(rd) = std::fs::read_dir("/etc/systemd/logind.conf.d") {
+        let mut more: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        more.sort();
+        files.extend(more);
+    }
+    let mut kill = false;
+    for f in files {
+        for line in std::fs::read_to_string(f).unwrap_or_default().lines() {
+            if let Some(v) = line.trim().strip_prefix("KillUserProcesses=") {
+                kill = matches!(v.trim(), "yes" | "true" | "1" | "on");
+            }
+        }
+    }
+    kill
+}
+
+/// The warning for starting a detached container when systemd-logind will kill it at logout
+/// (KillUserProcesses=yes without linger, podman#12001); `None` when it will survive or
+/// logind is not in use (no systemd as PID 1).
+pub fn logout_kill_warning(ctx: &Context) -> Option<String> {
+    if !std::path::Path::new("/run/systemd/system").exists() {
+        return None;
+    }
+    let user = ctx.user.as_deref()?;
+    if has_linger(user) || !kill_user_processes() {
+        return None;
+    }
+    Some(format!(
+        "Warning: systemd-logind kills your processes at logout (KillUserProcesses=yes) and {user} has no linger: this container will stop when you log out; run `loginctl enable-linger {user}` to keep it"
+    ))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -20,6 +20,7 @@
 pub mod caps;
 mod chan;
 mod copyup;
+pub mod env;
 mod init;
 pub mod kernel;
 pub mod mount;
@@ -316,22 +317,8 @@ fn below_floor(f: StartFailure) -> StartFailure {
     }
 }
 
-fn wait_retry(child: &mut Child) -> std::io::Result<std::process::ExitStatus> {
-    loop {
-        match child.wait() {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            r => return r,
-        }
-    }
-}
-
-/// A helper's exit status as the container's: its code, or 128+N for a death by signal N.
-fn exit_code(st: std::io::Result<std::process::ExitStatus>) -> u8 {
-    use std::os::unix::process::ExitStatusExt;
-    st.map_or(crate::error::EXIT_ENGINE, |st| {
-        process::status_code(st.into_raw())
-    })
-}
+// Wait-status decoding lives in one place for every caller.
+use crate::exitstatus::{code_of as exit_code, wait_child as wait_retry};
 
 /// The binary the helper is exec'd from, protected as the CVE-2019-5736 fixes require.
 ///

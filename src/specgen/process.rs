@@ -42,11 +42,7 @@ fn environment(img: Option<&ImageConfig>, s: &Settings, hostname: &str) -> Vec<S
     if s.tty {
         extra.push("TERM=xterm".into());
     }
-    for e in extra.into_iter().chain(s.env.iter().cloned()) {
-        let key = e.split('=').next().unwrap_or("").to_string();
-        env.retain(|x| x.split('=').next() != Some(key.as_str()));
-        env.push(e);
-    }
+    crate::runtime::env::merge(&mut env, extra.into_iter().chain(s.env.iter().cloned()));
     env
 }
 

@@ -25,3 +25,4 @@ pub mod runtime;
 pub mod storage;
 pub mod userns;
 pub mod volume;
+pub mod wire;

@@ -34,3 +34,4 @@ pub mod specgen;
 pub mod storage;
 pub mod userns;
 pub mod volume;
+pub mod wire;

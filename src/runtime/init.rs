@@ -7,17 +7,19 @@
 use super::{
     chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER,
 };
+use crate::wire::{Channel, Failure, FailureKind, Framing};
 use anyhow::{anyhow, Context as _};
+use chan::StartMsg;
 use oci_spec::runtime::{LinuxNamespaceType, Spec};
 use std::ffi::OsString;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 struct Args {
     bundle: PathBuf,
     /// Taken (closed) by the helper once PID 1 holds the only other copy.
-    chan: Option<OwnedFd>,
+    chan: Option<Channel>,
     remove_rootfs: bool,
 }
 
@@ -30,7 +32,7 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
         .and_then(|s| s.parse().ok())
         .context(USAGE)?;
     // SAFETY: the caller passed us this fd and nothing else in this process owns it.
-    let chan = unsafe { OwnedFd::from_raw_fd(fd) };
+    let chan = Channel::new(unsafe { OwnedFd::from_raw_fd(fd) }, Framing::Packet);
     set_cloexec(fd);
     let mut remove_rootfs = false;
     for a in &args[2..] {
@@ -48,7 +50,7 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
 }
 
 /// `--trace`: each step of the helper and PID 1, with µs since the helper started, sent as
-/// `D` messages on the start channel (the caller prints them with `--log-level debug`).
+/// [`StartMsg::Trace`] messages on the start channel (the caller prints them with `--log-level debug`).
 mod trace {
     use std::sync::atomic::{AtomicI32, Ordering};
     use std::sync::OnceLock;
@@ -67,7 +69,11 @@ mod trace {
             return;
         }
         let us = T0.get().map_or(0, |t| t.elapsed().as_micros());
-        let _ = super::chan::send(fd, format!("D{who}: {what} (+{us} µs)").as_bytes(), None);
+        let line = super::StartMsg::Trace(format!("{who}: {what} (+{us} µs)"));
+        // SAFETY: the start channel's fd, open in this process until the helper hands it
+        // over or PID 1 execs (and a send to a closed fd only fails).
+        let sock = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        let _ = super::chan::send(sock, &line, None);
     }
 }
 
@@ -87,7 +93,10 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         Err(e) => {
             let msg = format!("{e:#}");
             match &a.chan {
-                Some(c) => chan::send_error(c.as_raw_fd(), crate::error::EXIT_ENGINE, &msg),
+                Some(c) => {
+                    let f = StartMsg::Failed(Failure::new(FailureKind::Runtime, msg));
+                    let _ = c.send(&f);
+                }
                 None => eprintln!("Error: rctr: {msg}"),
             }
             Ok(ExitCode::from(crate::error::EXIT_ENGINE))
@@ -192,7 +201,7 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         .chan
         .as_ref()
         .context("internal: start channel closed")?
-        .as_raw_fd();
+        .as_fd();
     // SAFETY: single-threaded process (fresh exec, no threads started).
     match unsafe { libc::fork() } {
         -1 => Err(anyhow!("fork: {}", std::io::Error::last_os_error())),
@@ -212,7 +221,7 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         }
         pid => {
             drop(alive_r);
-            chan::send(chan_fd, format!("P{pid}").as_bytes(), None)?;
+            chan::send(chan_fd, &StartMsg::Pid(pid), None)?;
             // From now on only PID 1 holds the channel, and its close-on-exec tells the
             // caller the command was exec'd.
             drop(a.chan.take());
@@ -275,7 +284,7 @@ fn container_init(
     root: &Path,
     layered: bool,
     seccomp_cache: Option<&Path>,
-    chan_fd: RawFd,
+    chan_fd: BorrowedFd<'_>,
     alive: &OwnedFd,
 ) -> u8 {
     pdeathsig();
@@ -289,7 +298,7 @@ fn container_init(
         return crate::error::EXIT_ENGINE; // the helper is gone: nobody to run for
     }
     let fail = |f: StartFailure| {
-        chan::send_error(chan_fd, f.exit_code(), &f.to_string());
+        chan::send_failure(chan_fd, &f);
         f.exit_code()
     };
     // Compiled (or read from the cache) while the host's tree is still visible.
@@ -336,7 +345,12 @@ fn classify(e: anyhow::Error) -> StartFailure {
 
 /// Everything PID 1 does as root of the namespaces: mounts, pivot_root, hardening, user
 /// resolution, terminal.
-fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyhow::Result<()> {
+fn prepare(
+    spec: &mut Spec,
+    root: &Path,
+    layered: bool,
+    chan_fd: BorrowedFd<'_>,
+) -> anyhow::Result<()> {
     let _ = nix::unistd::setsid();
     // Own mount namespace: pivot_root must not move the helper, which still needs the host's
     // view to clean up.
@@ -384,7 +398,8 @@ fn prepare(spec: &mut Spec, root: &Path, layered: bool, chan_fd: RawFd) -> anyho
         let u = process.user();
         nix::unistd::fchown(&slave, Some(u.uid().into()), None).context("chown of the pty")?;
         bind_console(&path).context("binding the pty on /dev/console")?;
-        chan::send(chan_fd, b"T", Some(master.as_raw_fd())).context("sending the pty to rctr")?;
+        chan::send(chan_fd, &StartMsg::Pty, Some(master.as_fd()))
+            .context("sending the pty to rctr")?;
         drop(master);
         pty::make_controlling(&slave)?;
     }
@@ -415,7 +430,7 @@ fn bind_console(slave: &Path) -> anyhow::Result<()> {
 /// (what catatonit/tini do), exiting with the command's status.
 fn reaper(
     process: &oci_spec::runtime::Process,
-    chan_fd: RawFd,
+    chan_fd: BorrowedFd<'_>,
     fail: impl Fn(StartFailure) -> u8,
 ) -> u8 {
     use nix::sys::signal::{SigSet, SigmaskHow, Signal};
@@ -445,7 +460,7 @@ fn reaper(
         unsafe { libc::_exit(code as i32) };
     }
     // SAFETY: closing the init's copy: the command's copy closes on its execve.
-    unsafe { libc::close(chan_fd) };
+    unsafe { libc::close(chan_fd.as_raw_fd()) };
     if child < 0 {
         return crate::error::EXIT_ENGINE;
     }

@@ -252,27 +252,14 @@ pub fn start(
     }
     let (mut pid, mut pty, mut failure) = (None, None, None);
     loop {
-        match chan::recv(&ours) {
+        match ours.recv_with_fds::<chan::StartMsg>() {
             Ok(None) => break,
-            Ok(Some((msg, fd))) => match msg.first() {
-                Some(b'P') => {
-                    pid = std::str::from_utf8(&msg[1..])
-                        .ok()
-                        .and_then(|s| s.parse::<i32>().ok())
-                }
-                Some(b'T') => pty = fd,
-                Some(b'D') if opts.trace => {
-                    eprintln!("DEBU rctr: {}", String::from_utf8_lossy(&msg[1..]))
-                }
-                Some(b'E') if msg.len() >= 2 => {
-                    let text = String::from_utf8_lossy(&msg[2..]).into_owned();
-                    failure = Some(match msg[1] {
-                        127 => StartFailure::NotFound(text),
-                        126 => StartFailure::CannotInvoke(text),
-                        _ => StartFailure::Runtime(text),
-                    });
-                }
-                _ => {}
+            Ok(Some((msg, mut fds))) => match msg {
+                chan::StartMsg::Pid(p) => pid = Some(p),
+                chan::StartMsg::Pty => pty = fds.pop(),
+                chan::StartMsg::Trace(line) if opts.trace => eprintln!("DEBU rctr: {line}"),
+                chan::StartMsg::Trace(_) => {}
+                chan::StartMsg::Failed(f) => failure = Some(StartFailure::from(f)),
             },
             Err(e) => {
                 failure.get_or_insert(StartFailure::Runtime(format!(

@@ -16,6 +16,7 @@
 //!   and window size forwarding with `-t`.
 pub mod log;
 pub mod logread;
+pub mod ready;
 mod supervise;
 
 pub use supervise::{finish, supervise, Io};
@@ -23,9 +24,9 @@ pub use supervise::{finish, supervise, Io};
 use crate::container::{Container, ContainerError};
 use crate::context::{Context, ContextOptions};
 use crate::error::ExitError;
+use crate::wire::{Failure, FailureKind};
 use anyhow::Context as _;
 use std::ffi::OsString;
-use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{ExitCode, Stdio};
@@ -59,15 +60,13 @@ pub fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
     }
     let mut child = cmd.spawn().context("starting the container monitor")?;
     drop(w);
-    let mut msg = String::new();
-    let _ = std::fs::File::from(r).read_to_string(&mut msg);
+    let said = ready::read(r);
     // The first fork exits right after the second one; reap it.
     let _ = child.wait();
-    if let Some(code) = msg.strip_prefix('E') {
-        let (code, text) = code.split_once(' ').unwrap_or((code, ""));
-        return Err(ExitError::new(code.parse().unwrap_or(crate::error::EXIT_ENGINE), text).into());
+    if let Some(ready::Ready::Failed(f)) = said {
+        return Err(ExitError::from(f).into());
     }
-    if !msg.starts_with("OK") {
+    if !matches!(said, Some(ready::Ready::Running)) {
         c.reload()?;
         let why = c
             .rec
@@ -208,7 +207,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     };
     let fd: i32 = fd.to_str().and_then(|s| s.parse().ok()).context("bad fd")?;
     // SAFETY: the fd was handed to us by start_detached and is ours alone.
-    let mut ready = unsafe { std::fs::File::from_raw_fd(fd) };
+    let ready = ready::writer(unsafe { OwnedFd::from_raw_fd(fd) });
     // Nothing we start may inherit it: `run -d` reads until it closes.
     // SAFETY: fcntl on our own fd.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
@@ -248,15 +247,17 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         Some(c) => c,
         None => {
             let msg = ContainerError::NotFound(id).to_string();
-            let _ = write!(ready, "E125 {msg}");
+            let f = Failure::new(FailureKind::Runtime, msg);
+            let _ = ready.send(&ready::Ready::Failed(f));
             return Ok(ExitCode::from(125));
         }
     };
     let (started, mut io) = match start_runtime(&ctx, &mut c, false) {
         Ok(s) => s,
         Err(e) => {
-            let code = crate::error::exit_code_for(&e);
-            let _ = write!(ready, "E{code} {e:#}");
+            let f = Failure::from_error(&e);
+            let code = f.code();
+            let _ = ready.send(&ready::Ready::Failed(f));
             return Ok(ExitCode::from(code));
         }
     };
@@ -264,8 +265,8 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     let mut ready = Some(ready);
     let c_for_cache = c.clone();
     let res = supervise(&ctx, &mut c, started, io, &mut || {
-        if let Some(mut r) = ready.take() {
-            let _ = r.write_all(b"OK");
+        if let Some(r) = ready.take() {
+            let _ = r.send(&ready::Ready::Running);
         }
         // After `run -d` has returned: make the first `exec` as fast as the next ones.
         crate::container::exec::precompile_seccomp(&c_for_cache);

@@ -14,12 +14,13 @@
 //! - [`run_foreground`] (`run` without `-d`, `start -a`): the same loop in this process,
 //!   with output also copied to our stdout/stderr, stdin forwarded with `-i`, a raw terminal
 //!   and window size forwarding with `-t`.
+pub mod event;
 pub mod log;
 pub mod logread;
 pub mod ready;
 mod supervise;
 
-pub use supervise::{finish, supervise, Io};
+pub use supervise::{finish, signal_mask, supervise, Io, FORWARDED_SIGNALS};
 
 use crate::container::{Container, ContainerError};
 use crate::context::{Context, ContextOptions};

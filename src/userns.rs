@@ -2,18 +2,20 @@
 //!
 //! A multithreaded process cannot `unshare(CLONE_NEWUSER)` (EINVAL) and forking one is unsafe,
 //! so namespace work is always done by a fresh, single-threaded re-exec of `/proc/self/exe`
-//! into a hidden subcommand (see `internal`). The protocol, over a socketpair on fd 3:
+//! into a hidden subcommand (see `internal`). The protocol, over a socketpair on fd 3 in
+//! rctr's wire format (`crate::wire`):
 //!
-//! 1. child: `unshare(CLONE_NEWUSER | extra)`, writes `R`;
+//! 1. child: `unshare(CLONE_NEWUSER | extra)`, sends [`FromChild::Unshared`] (or
+//!    [`FromChild::Refused`] with the reason);
 //! 2. parent: writes the maps (`newuidmap`/`newgidmap` for subordinate ranges, or
-//!    `setgroups=deny` + a one-line map of its own id in single-ID mode), then writes `G`
-//!    (or `E` + a message if mapping failed);
+//!    `setgroups=deny` + a one-line map of its own id in single-ID mode), then sends
+//!    [`FromParent::Mapped`] (or [`FromParent::NotMapped`] if mapping failed);
 //! 3. child: continues as root of the new namespace.
 use crate::idmap::{IdMapping, MappingMode};
+use crate::wire::{Channel, Failure, FailureKind, Framing, Message};
 use anyhow::{bail, Context as _};
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::net::UnixStream;
+use serde::{Deserialize, Serialize};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 
@@ -21,6 +23,26 @@ use std::process::{Child, Command};
 pub const SYNC_FD: i32 = 3;
 /// Environment variable telling the child a parent is waiting to map it.
 pub const SYNC_ENV: &str = "_RCTR_USERNS_SYNC";
+
+/// What the child says on the sync socket.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FromChild {
+    /// The user namespace exists: map it.
+    Unshared,
+    /// `unshare` failed, and why.
+    Refused(Failure),
+}
+
+impl Message for FromChild {}
+
+/// The parent's answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FromParent {
+    Mapped,
+    NotMapped,
+}
+
+impl Message for FromParent {}
 
 /// `Command` for a hidden rctr subcommand (re-exec of this very binary).
 pub fn self_command(subcommand: &str) -> Command {
@@ -32,7 +54,7 @@ pub fn self_command(subcommand: &str) -> Command {
 /// Spawn `cmd` (a re-exec into a subcommand that calls [`child_enter`]) and map its user
 /// namespace with `mapping`. Returns once the child runs as root of its namespace.
 pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Child> {
-    let (mut parent, child_end) = UnixStream::pair().context("creating sync socket")?;
+    let (parent, child_end) = Channel::pair(Framing::Stream).context("creating sync socket")?;
     let child_fd = child_end.as_raw_fd();
     cmd.env(SYNC_ENV, SYNC_FD.to_string());
     // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
@@ -51,17 +73,14 @@ pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Ch
     }
     let mut child = cmd.spawn().context("starting rctr helper process")?;
     drop(child_end);
-    let mut b = [0u8; 1];
-    let n = parent.read(&mut b).unwrap_or(0);
-    if n != 1 || b[0] != b'R' {
-        // `X` is followed by the child's own reason; anything else means it died silently.
-        let mut why = String::new();
-        if n == 1 && b[0] == b'X' {
-            let _ = parent.read_to_string(&mut why);
-        }
+    let said = parent.recv::<FromChild>();
+    if !matches!(said, Ok(Some(FromChild::Unshared))) {
+        // A refusal carries the child's own reason; anything else means it died silently.
         let st = child.wait();
-        if !why.is_empty() {
-            bail!("{why}");
+        if let Ok(Some(FromChild::Refused(why))) = said {
+            if !why.message.is_empty() {
+                return Err(why.into());
+            }
         }
         bail!(
             "rctr helper exited before creating its user namespace ({})",
@@ -70,11 +89,13 @@ pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Ch
     }
     match write_maps(child.id(), mapping) {
         Ok(()) => {
-            parent.write_all(b"G").context("signalling helper")?;
+            parent
+                .send(&FromParent::Mapped)
+                .context("signalling helper")?;
             Ok(child)
         }
         Err(e) => {
-            let _ = parent.write_all(b"E");
+            let _ = parent.send(&FromParent::NotMapped);
             let _ = child.kill();
             let _ = child.wait();
             Err(e)
@@ -153,7 +174,7 @@ pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
         .context("internal: helper started without a sync socket")?;
     std::env::remove_var(SYNC_ENV);
     // SAFETY: fd 3 was handed to us by the parent and is owned by this process alone.
-    let mut sock = unsafe { UnixStream::from_raw_fd(fd) };
+    let sock = Channel::new(unsafe { OwnedFd::from_raw_fd(fd) }, Framing::Stream);
     let _ = nix::fcntl::fcntl(
         &sock,
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
@@ -162,12 +183,14 @@ pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
     if unsafe { libc::unshare(libc::CLONE_NEWUSER | extra_flags) } != 0 {
         let e = std::io::Error::last_os_error();
         let msg = format!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
-        let _ = sock.write_all(format!("X{msg}").as_bytes());
+        let _ = sock.send(&FromChild::Refused(Failure::new(
+            FailureKind::Runtime,
+            msg.clone(),
+        )));
         bail!("{msg}");
     }
-    sock.write_all(b"R")?;
-    let mut b = [0u8; 1];
-    if sock.read(&mut b)? != 1 || b[0] != b'G' {
+    sock.send(&FromChild::Unshared)?;
+    if !matches!(sock.recv::<FromParent>()?, Some(FromParent::Mapped)) {
         bail!("user namespace mapping failed");
     }
     // Become uid/gid 0 of the namespace explicitly (we already are, via the map of our own id).

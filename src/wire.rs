@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
-/// The largest message body accepted or sent (an `exec` payload with a compiled seccomp
-/// program is ~50 KB; everything else is a few hundred bytes).
-pub const MAX_MESSAGE: usize = 256 * 1024;
+/// The largest message body accepted or sent (an `exec` payload, the largest, is its process:
+/// argv and env (under ARG_MAX, 2 MB) and a compiled seccomp program (~50 KB)).
+pub const MAX_MESSAGE: usize = 4 << 20;
 /// A datagram's limit (below the default socket send buffer, ~208 KB, so a message within
 /// it can always be sent): the start channel's messages are a few hundred bytes.
 pub const MAX_PACKET: usize = 64 * 1024;

@@ -6,7 +6,7 @@
 use super::logs::{stream, LogsArgs};
 use crate::container::{live, Container};
 use crate::context::Context;
-use nix::sys::signal::{SigSet, Signal};
+use nix::sys::signal::SigSet;
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
@@ -49,15 +49,8 @@ pub fn run(args: AttachArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // end `attach` only (their default action), the container runs on.
     let mut mask = SigSet::empty();
     if args.sig_proxy {
-        for s in [
-            Signal::SIGINT,
-            Signal::SIGTERM,
-            Signal::SIGHUP,
-            Signal::SIGQUIT,
-            Signal::SIGUSR1,
-            Signal::SIGUSR2,
-        ] {
-            mask.add(s);
+        for s in crate::monitor::FORWARDED_SIGNALS {
+            mask.add(*s);
         }
         mask.thread_block()?;
     }

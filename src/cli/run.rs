@@ -5,7 +5,6 @@ use crate::cli::container_flags::ContainerFlags;
 use crate::context::Context;
 use crate::engine::{self, Created, Mode};
 use anyhow::Context as _;
-use nix::sys::signal::SigSet;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -29,11 +28,9 @@ pub fn run(args: RunArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // Signals that arrive while the container starts stay pending and are forwarded by the
     // monitor loop (it reads them from a signalfd); children start with a clean mask.
     if !args.detach {
-        let mut set = SigSet::empty();
-        crate::monitor::FORWARDED_SIGNALS
-            .iter()
-            .for_each(|s| set.add(*s));
-        set.thread_block().context("blocking signals")?;
+        crate::monitor::signal_mask()
+            .thread_block()
+            .context("blocking signals")?;
     }
     let spec = f.to_spec(ctx)?;
     let Created {

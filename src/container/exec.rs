@@ -15,15 +15,15 @@ use super::live::ProcId;
 use super::Container;
 use crate::error::ExitError;
 use crate::runtime::{env, process, pty, StartFailure, ANN_USER};
+use crate::wire::{Channel, Failure, Framing, Message};
 use anyhow::{anyhow, Context as _};
 use base64::Engine as _;
 use oci_spec::runtime::{Capability, LinuxCapabilities, LinuxSeccomp, Process};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
@@ -52,6 +52,17 @@ struct Payload {
     user: Option<String>,
     tty: bool,
 }
+
+impl Message for Payload {}
+
+/// The helper's answer, once the command runs or could not be started.
+#[derive(Serialize, Deserialize)]
+enum ExecReply {
+    Started,
+    Failed(Failure),
+}
+
+impl Message for ExecReply {}
 
 fn all_caps() -> HashSet<Capability> {
     (0..=crate::runtime::caps::last_cap())
@@ -135,7 +146,7 @@ pub fn precompile_seccomp(c: &Container) {
 }
 
 fn run_helper(pid: ProcId, payload: &Payload, opts: &ExecOptions) -> anyhow::Result<u8> {
-    let (mut ours, theirs) = UnixStream::pair().context("socketpair")?;
+    let (ours, theirs) = Channel::pair(Framing::Stream).context("socketpair")?;
     let fd = theirs.as_raw_fd();
     let mut cmd = crate::userns::self_command("__exec");
     cmd.arg(pid.pid.to_string())
@@ -164,23 +175,13 @@ fn run_helper(pid: ProcId, payload: &Payload, opts: &ExecOptions) -> anyhow::Res
     }
     let mut child = cmd.spawn().context("starting the exec helper")?;
     drop(theirs);
-    serde_json::to_writer(&mut ours, payload)?;
-    ours.shutdown(std::net::Shutdown::Write)?;
-    // The helper answers "S" once the command runs, or "E<code> <message>".
-    let mut b = [0u8; 1];
-    let n = ours.read(&mut b).unwrap_or(0);
-    if n == 1 && b[0] == b'E' {
-        let mut msg = String::new();
-        let _ = ours.read_to_string(&mut msg);
+    ours.send(payload)?;
+    let reply = ours.recv::<ExecReply>();
+    if let Ok(Some(ExecReply::Failed(f))) = reply {
         let _ = child.wait();
-        let (code, text) = msg.split_once(' ').unwrap_or((&msg, ""));
-        return Err(ExitError::new(
-            code.parse().unwrap_or(crate::error::EXIT_ENGINE),
-            text.to_string(),
-        )
-        .into());
+        return Err(ExitError::from(f).into());
     }
-    if n == 0 {
+    if !matches!(reply, Ok(Some(ExecReply::Started))) {
         let st = child.wait()?;
         return Err(anyhow!(
             "the exec helper exited before starting the command ({st}); rerun with --log-level debug for its trace"
@@ -205,8 +206,9 @@ fn run_helper(pid: ProcId, payload: &Payload, opts: &ExecOptions) -> anyhow::Res
     })
 }
 
-fn report(sock: &mut UnixStream, code: u8, msg: &str) {
-    let _ = write!(sock, "E{code} {msg}");
+/// Tell `rctr exec` why the command could not be started (best effort: it may be gone).
+fn report(sock: &Channel, f: Failure) {
+    let _ = sock.send(&ExecReply::Failed(f));
 }
 
 /// Hidden `__exec PID START FD` (see the module docs). Runs single-threaded.
@@ -224,16 +226,21 @@ pub fn helper_main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         start: num(start)? as u64,
     };
     // SAFETY: the fd was handed to us by `rctr exec` and is ours alone.
-    let mut sock = unsafe { UnixStream::from_raw_fd(num(fd)? as RawFd) };
+    let sock = Channel::new(
+        unsafe { OwnedFd::from_raw_fd(num(fd)? as RawFd) },
+        Framing::Stream,
+    );
     // SAFETY: fcntl on our own fd.
     unsafe { libc::fcntl(sock.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
-    let mut buf = Vec::new();
-    sock.read_to_end(&mut buf)?;
-    let payload: Payload = serde_json::from_slice(&buf).context("bad exec payload")?;
-    match enter_and_spawn(target, payload, &mut sock) {
+    let payload: Payload = match sock.recv() {
+        Ok(Some(p)) => p,
+        Ok(None) => anyhow::bail!("bad exec payload: none received"),
+        Err(e) => return Err(anyhow::Error::from(e).context("bad exec payload")),
+    };
+    match enter_and_spawn(target, payload, &sock) {
         Ok(code) => Ok(ExitCode::from(code)),
         Err(f) => {
-            report(&mut sock, f.exit_code(), &f.to_string());
+            report(&sock, Failure::from(&f));
             Ok(ExitCode::from(f.exit_code()))
         }
     }
@@ -251,11 +258,7 @@ const NAMESPACES: &[(&str, libc::c_int)] = &[
     ("cgroup", libc::CLONE_NEWCGROUP),
 ];
 
-fn enter_and_spawn(
-    target: ProcId,
-    payload: Payload,
-    sock: &mut UnixStream,
-) -> Result<u8, StartFailure> {
+fn enter_and_spawn(target: ProcId, payload: Payload, sock: &Channel) -> Result<u8, StartFailure> {
     let rt = |e: String| StartFailure::Runtime(e);
     // Open every namespace first (while /proc is the host's), checking it is still the
     // recorded process, then join them.
@@ -328,8 +331,7 @@ fn enter_and_spawn(
                 .unwrap_or_default()
         });
         let fail = child_setup(&process, bpf.as_deref(), tty.as_ref().map(|t| &t.1));
-        let mut w = std::fs::File::from(err_w);
-        let _ = write!(w, "E{} {}", fail.exit_code(), fail);
+        let _ = Channel::new(err_w, Framing::Pipe).send(&Failure::from(&fail));
         // SAFETY: leave the forked child without running the parent's destructors.
         unsafe { libc::_exit(fail.exit_code() as i32) };
     }
@@ -338,15 +340,14 @@ fn enter_and_spawn(
         drop(s);
         m
     });
-    let mut msg = String::new();
-    let _ = std::fs::File::from(err_r).read_to_string(&mut msg);
-    if let Some(rest) = msg.strip_prefix('E') {
+    // End of file (the pipe is close-on-exec) means the command was exec'd.
+    if let Ok(Some(f)) = Channel::new(err_r, Framing::Pipe).recv::<Failure>() {
         let _ = process::wait_for(child);
-        let (code, text) = rest.split_once(' ').unwrap_or((rest, ""));
-        let _ = write!(sock, "E{code} {text}");
-        return Ok(code.parse().unwrap_or(crate::error::EXIT_ENGINE));
+        let code = f.code();
+        report(sock, f);
+        return Ok(code);
     }
-    let _ = sock.write_all(b"S");
+    let _ = sock.send(&ExecReply::Started);
     if let Some(m) = tty_master {
         relay_tty(&m, child);
     }

@@ -15,7 +15,6 @@ use crate::error::ExitError;
 use crate::idmap::IdMapping;
 use crate::monitor::{self, Io, StdioPlan};
 use anyhow::Context as _;
-use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
@@ -109,15 +108,13 @@ fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
     }
     let mut child = cmd.spawn().context("starting the container monitor")?;
     drop(w);
-    let mut msg = String::new();
-    let _ = std::fs::File::from(r).read_to_string(&mut msg);
+    let said = monitor::ready::read(r);
     // The first fork exits right after the second one; reap it.
     let _ = child.wait();
-    if let Some(code) = msg.strip_prefix('E') {
-        let (code, text) = code.split_once(' ').unwrap_or((code, ""));
-        return Err(ExitError::new(code.parse().unwrap_or(crate::error::EXIT_ENGINE), text).into());
+    if let Some(monitor::ready::Ready::Failed(f)) = said {
+        return Err(ExitError::from(f).into());
     }
-    if !msg.starts_with("OK") {
+    if !matches!(said, Some(monitor::ready::Ready::Running)) {
         c.reload()?;
         let why = c
             .rec

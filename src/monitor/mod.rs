@@ -11,18 +11,20 @@
 //! call into `runtime::start`), [`supervise`] (the loop: log, signals, exit, `--rm`), and
 //! [`main`], the detached `__monitor` re-exec (setsid, double fork, stdio on /dev/null) that
 //! says "running" (or why not) over a pipe and then supervises until the container exits.
+pub mod event;
 pub mod log;
 pub mod logread;
+pub mod ready;
 mod supervise;
 
-pub use supervise::{finish, supervise, Io, FORWARDED_SIGNALS};
+pub use supervise::{finish, signal_mask, supervise, Io, FORWARDED_SIGNALS};
 
 use crate::container::{Container, ContainerError};
 use crate::context::{Context, ContextOptions};
 use crate::error::ExitError;
+use crate::wire::{Failure, FailureKind};
 use anyhow::Context as _;
 use std::ffi::OsString;
-use std::io::Write;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::{ExitCode, Stdio};
 
@@ -130,7 +132,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     };
     let fd: i32 = fd.to_str().and_then(|s| s.parse().ok()).context("bad fd")?;
     // SAFETY: the fd was handed to us by start_detached and is ours alone.
-    let mut ready = unsafe { std::fs::File::from_raw_fd(fd) };
+    let ready = ready::writer(unsafe { OwnedFd::from_raw_fd(fd) });
     // Nothing we start may inherit it: `run -d` reads until it closes.
     // SAFETY: fcntl on our own fd.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
@@ -170,7 +172,8 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         Some(c) => c,
         None => {
             let msg = ContainerError::NotFound(id).to_string();
-            let _ = write!(ready, "E125 {msg}");
+            let f = Failure::new(FailureKind::Runtime, msg);
+            let _ = ready.send(&ready::Ready::Failed(f));
             return Ok(ExitCode::from(125));
         }
     };
@@ -182,8 +185,9 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     {
         Ok(s) => s,
         Err(e) => {
-            let code = crate::error::exit_code_for(&e);
-            let _ = write!(ready, "E{code} {e:#}");
+            let f = Failure::from_error(&e);
+            let code = f.code();
+            let _ = ready.send(&ready::Ready::Failed(f));
             return Ok(ExitCode::from(code));
         }
     };
@@ -191,8 +195,8 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     let mut ready = Some(ready);
     let c_for_cache = c.clone();
     let res = supervise(&ctx, &mut c, started, io, &mut || {
-        if let Some(mut r) = ready.take() {
-            let _ = r.write_all(b"OK");
+        if let Some(r) = ready.take() {
+            let _ = r.send(&ready::Ready::Running);
         }
         // After `run -d` has returned: make the first `exec` as fast as the next ones.
         crate::container::exec::precompile_seccomp(&c_for_cache);

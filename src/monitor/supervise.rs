@@ -1,7 +1,8 @@
-//! The monitor's loop: one poll(2) over the container's output, the caller's stdin, a
-//! signalfd and a pidfd of the runtime helper. Output goes to the log (and, attached, to our
+//! The monitor's loop: an event table (`super::event`) over the container's output, the
+//! caller's stdin, a signalfd and a pidfd of the runtime helper. Output goes to the log (and, attached, to our
 //! stdout/stderr) as soon as it is read, so a container that floods its output never blocks
 //! on a full pipe; signals are forwarded to the container's PID 1; the helper's exit ends it.
+use super::event::{self, EventLoop, Flow, Interest, SourceId};
 use super::log::{LogWriter, Stream};
 use crate::container::{live, now_rfc3339, Container, Status};
 use crate::context::Context;
@@ -26,7 +27,7 @@ pub struct Io {
     pub reap_orphans: bool,
 }
 
-/// Signals forwarded to the container (what conmon/podman's sig-proxy forward).
+/// Signals forwarded to the container's PID 1 (what conmon/podman's sig-proxy forward).
 pub const FORWARDED_SIGNALS: &[Signal] = &[
     Signal::SIGINT,
     Signal::SIGTERM,
@@ -34,8 +35,19 @@ pub const FORWARDED_SIGNALS: &[Signal] = &[
     Signal::SIGQUIT,
     Signal::SIGUSR1,
     Signal::SIGUSR2,
-    Signal::SIGWINCH,
 ];
+
+/// Every signal the monitor reads from its signalfd: the forwarded ones and SIGWINCH (our
+/// terminal's new size, passed on to the container's pty, never forwarded). A foreground
+/// run blocks these before the container starts, so none is lost in between.
+pub fn signal_mask() -> SigSet {
+    let mut mask = SigSet::empty();
+    for s in FORWARDED_SIGNALS {
+        mask.add(*s);
+    }
+    mask.add(Signal::SIGWINCH);
+    mask
+}
 
 fn set_nonblocking(fd: RawFd) {
     // SAFETY: fcntl on an fd we own.
@@ -157,14 +169,124 @@ pub fn finish(
     recorded
 }
 
+/// What the loop's handlers share (see [`pump_until_exit`]).
+struct Pump<'a> {
+    started: &'a mut Started,
+    log: LogWriter,
+    /// Read ends of the container's output (the pty master as `out`); `None` once at EOF.
+    out: Option<OwnedFd>,
+    err: Option<OwnedFd>,
+    /// Write end of the container's stdin (or the pty master again).
+    cin: Option<OwnedFd>,
+    attached: bool,
+    tty: bool,
+    sfd: SignalFd,
+    buf: Vec<u8>,
+    exited: Option<u8>,
+    /// Sources that end with the container: our stdin and the signalfd.
+    until_exit: Vec<SourceId>,
+}
+
+type Loop<'a> = EventLoop<'static, Pump<'a>>;
+
+impl Pump<'_> {
+    /// Copy what `stream` has to the log (and, attached, to our stdout/stderr).
+    fn output(&mut self, stream: Stream) -> anyhow::Result<Flow> {
+        let (slot, fwd) = match stream {
+            Stream::Stdout => (&mut self.out, 1),
+            Stream::Stderr => (&mut self.err, 2),
+        };
+        let Some(f) = slot.as_ref() else {
+            return Ok(Flow::Remove);
+        };
+        let (log, attached) = (&mut self.log, self.attached);
+        let open = pump(f.as_raw_fd(), &mut self.buf, |chunk| {
+            // A full disk must not stop the container: logging is best effort.
+            let _ = log.write_chunk(stream, chunk);
+            if attached {
+                write_all_fd(fwd, chunk);
+            }
+        });
+        if open {
+            return Ok(Flow::Keep);
+        }
+        *slot = None;
+        Ok(Flow::Remove)
+    }
+
+    fn stdin(&mut self) -> anyhow::Result<Flow> {
+        // SAFETY: read into a valid buffer from our stdin.
+        let n = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+        if n > 0 {
+            if let Some(w) = &self.cin {
+                write_all_fd(w.as_raw_fd(), &self.buf[..n as usize]);
+            }
+            return Ok(Flow::Keep);
+        }
+        if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            return Ok(Flow::Keep);
+        }
+        // EOF on our stdin closes the container's (a pty master stays: the terminal's EOF
+        // is a ^D byte, already forwarded).
+        if !self.tty {
+            self.cin = None;
+        }
+        Ok(Flow::Remove)
+    }
+
+    fn signals(&mut self) -> anyhow::Result<Flow> {
+        while let Ok(Some(si)) = self.sfd.read_signal() {
+            let sig = si.ssi_signo as i32;
+            if sig == libc::SIGWINCH {
+                self.forward_winsize();
+                continue;
+            }
+            let _ = self.started.signal(sig);
+        }
+        Ok(Flow::Keep)
+    }
+
+    /// Our terminal's size onto the container's (attached with a terminal only).
+    fn forward_winsize(&self) {
+        if let (true, Some(m), Some((r, col))) =
+            (self.tty, &self.out, crate::runtime::pty::winsize(0))
+        {
+            crate::runtime::pty::set_winsize(m.as_raw_fd(), r, col);
+        }
+    }
+
+    /// The helper exited: reap it, stop taking input and signals, and give the output
+    /// still buffered in the pipes [`DRAIN`] to be read.
+    fn helper_exited(&mut self, lp: &mut Loop<'_>) -> anyhow::Result<Flow> {
+        self.exited = Some(self.started.wait()?);
+        self.cin = None;
+        for id in self.until_exit.drain(..) {
+            lp.remove(id);
+        }
+        // A writer that escaped the container (it cannot: the PID namespace dies with
+        // PID 1) would otherwise keep us here forever.
+        lp.add_timer(event::after(DRAIN), |_, lp| {
+            lp.stop();
+            Ok(())
+        });
+        Ok(Flow::Remove)
+    }
+
+    fn done(&self) -> bool {
+        self.exited.is_some() && self.out.is_none() && self.err.is_none()
+    }
+}
+
+/// How long output is still read after the container exited.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The event table: the container's stdout and stderr, the helper's pidfd (its exit ends
+/// the container), the signalfd, and our stdin when attached, in that order.
 fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Result<u8> {
     // The record's `--log-opt max-size` (or the default cap): the same for `-d` and
     // foreground runs, both of which supervise from here.
-    let mut log = LogWriter::open(&c.log_path(), c.rec.log.cap())?;
-    let mut mask = SigSet::empty();
-    for s in FORWARDED_SIGNALS {
-        mask.add(*s);
-    }
+    let log = LogWriter::open(&c.log_path(), c.rec.log.cap())?;
+    let mask = signal_mask();
     mask.thread_block()?;
     let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)?;
     // SAFETY: pidfd_open of our own child (not reaped yet, so its PID cannot be reused).
@@ -174,138 +296,58 @@ fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Resu
     }
     // SAFETY: fresh fd owned here.
     let hfd = unsafe { OwnedFd::from_raw_fd(hfd as i32) };
-    let mut out = io.stdout;
-    let mut err = io.stderr;
-    let mut cin = io.stdin;
-    for f in [&out, &err].into_iter().flatten() {
+    for f in [&io.stdout, &io.stderr].into_iter().flatten() {
         set_nonblocking(f.as_raw_fd());
     }
-    let mut our_stdin_open = io.attached && cin.is_some();
-    if io.tty && io.attached {
-        if let (Some((r, col)), Some(m)) = (crate::runtime::pty::winsize(0), &out) {
-            crate::runtime::pty::set_winsize(m.as_raw_fd(), r, col);
+    let our_stdin = io.attached && io.stdin.is_some();
+    let mut p = Pump {
+        started,
+        log,
+        out: io.stdout,
+        err: io.stderr,
+        cin: io.stdin,
+        attached: io.attached,
+        tty: io.tty,
+        sfd,
+        buf: vec![0u8; 64 * 1024],
+        exited: None,
+        until_exit: Vec::new(),
+    };
+    if p.attached {
+        p.forward_winsize();
+    }
+    let mut lp: Loop<'_> = EventLoop::new();
+    for (f, stream) in [(&p.out, Stream::Stdout), (&p.err, Stream::Stderr)] {
+        if let Some(f) = f {
+            lp.add_source(
+                f.as_raw_fd(),
+                Interest::Readable,
+                move |p: &mut Pump, _, _| p.output(stream),
+            );
         }
     }
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut exited: Option<u8> = None;
-    let mut drain_deadline: Option<std::time::Instant> = None;
-    loop {
-        if exited.is_some() && out.is_none() && err.is_none() {
-            break;
-        }
-        let mut fds: Vec<libc::pollfd> = Vec::with_capacity(5);
-        let mut tags: Vec<u8> = Vec::with_capacity(5);
-        let mut add = |fd: RawFd, tag: u8| {
-            fds.push(libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            });
-            tags.push(tag);
-        };
-        if let Some(f) = &out {
-            add(f.as_raw_fd(), b'o');
-        }
-        if let Some(f) = &err {
-            add(f.as_raw_fd(), b'e');
-        }
-        if exited.is_none() {
-            add(hfd.as_raw_fd(), b'h');
-            add(sfd.as_fd().as_raw_fd(), b's');
-            if our_stdin_open {
-                add(0, b'i');
-            }
-        }
-        let timeout = match drain_deadline {
-            // After the exit, output still buffered in the pipes is read; a writer that
-            // escaped the container (it cannot: the PID namespace dies with PID 1) would
-            // otherwise keep us here forever.
-            Some(d) => d
-                .saturating_duration_since(std::time::Instant::now())
-                .as_millis() as i32,
-            None => -1,
-        };
-        // SAFETY: fds is a valid array of pollfd.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
-        if n < 0 {
-            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                continue;
-            }
-            anyhow::bail!("poll: {}", std::io::Error::last_os_error());
-        }
-        if n == 0 && drain_deadline.is_some() {
-            break;
-        }
-        for (p, tag) in fds.iter().zip(&tags) {
-            if p.revents == 0 {
-                continue;
-            }
-            match tag {
-                b'o' | b'e' => {
-                    let (slot, stream, fwd) = if *tag == b'o' {
-                        (&mut out, Stream::Stdout, 1)
-                    } else {
-                        (&mut err, Stream::Stderr, 2)
-                    };
-                    let Some(f) = slot.as_ref() else { continue };
-                    let open = pump(f.as_raw_fd(), &mut buf, |chunk| {
-                        // A full disk must not stop the container: logging is best effort.
-                        let _ = log.write_chunk(stream, chunk);
-                        if io.attached {
-                            write_all_fd(fwd, chunk);
-                        }
-                    });
-                    if !open {
-                        *slot = None;
-                    }
-                }
-                b'i' => {
-                    // SAFETY: read into a valid buffer from our stdin.
-                    let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-                    if n > 0 {
-                        if let Some(w) = &cin {
-                            write_all_fd(w.as_raw_fd(), &buf[..n as usize]);
-                        }
-                    } else if n == 0
-                        || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
-                    {
-                        our_stdin_open = false;
-                        // EOF on our stdin closes the container's (a pty master stays: the
-                        // terminal's EOF is a ^D byte, already forwarded).
-                        if !io.tty {
-                            cin = None;
-                        }
-                    }
-                }
-                b's' => {
-                    while let Ok(Some(si)) = sfd.read_signal() {
-                        let sig = si.ssi_signo as i32;
-                        if sig == libc::SIGWINCH {
-                            if let (true, Some(m), Some((r, col))) =
-                                (io.tty, &out, crate::runtime::pty::winsize(0))
-                            {
-                                crate::runtime::pty::set_winsize(m.as_raw_fd(), r, col);
-                            }
-                            continue;
-                        }
-                        let _ = started.signal(sig);
-                    }
-                }
-                b'h' => {
-                    exited = Some(started.wait()?);
-                    cin = None;
-                    drain_deadline =
-                        Some(std::time::Instant::now() + std::time::Duration::from_secs(2));
-                }
-                _ => {}
-            }
-        }
+    lp.add_source(
+        hfd.as_raw_fd(),
+        Interest::Readable,
+        |p: &mut Pump, lp, _| p.helper_exited(lp),
+    );
+    let s = lp.add_source(
+        p.sfd.as_fd().as_raw_fd(),
+        Interest::Readable,
+        |p: &mut Pump, _, _| p.signals(),
+    );
+    p.until_exit.push(s);
+    if our_stdin {
+        let s = lp.add_source(0, Interest::Readable, |p: &mut Pump, _, _| p.stdin());
+        p.until_exit.push(s);
     }
+    let res = lp.run(&mut p, Pump::done);
     let _ = mask.thread_unblock();
-    drop(cin);
-    match exited {
+    res?;
+    drop(p.cin.take());
+    match p.exited {
         Some(c) => Ok(c),
-        None => Ok(started.wait()?),
+        None => Ok(p.started.wait()?),
     }
 }
 

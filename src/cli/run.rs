@@ -417,9 +417,9 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         },
         mounts: records,
         network: if s.network == Some(Network::Host) {
-            "host".into()
+            crate::container::NetworkMode::Host
         } else {
-            "none".into()
+            crate::container::NetworkMode::None
         },
         auto_remove: f.rm,
         create_command: ctx.args(),
@@ -457,7 +457,12 @@ pub fn create_container(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Cre
         let _ = container.remove(ctx);
         return Err(e);
     }
-    for m in container.rec.mounts.iter().filter(|m| m.kind == "volume") {
+    for m in container
+        .rec
+        .mounts
+        .iter()
+        .filter(|m| m.kind == crate::container::MountKind::Volume)
+    {
         if s.mounts
             .iter()
             .any(|u| u.copy_up && u.destination == m.destination)

@@ -54,8 +54,8 @@ use std::path::{Path, PathBuf};
 
 pub use logopt::{parse_log_opts, LogConfig, DEFAULT_LOG_SIZE_MAX};
 pub use record::{
-    ContainerConfig, ContainerRecord, CreateOptions, MountRecord, PortMapping, State, Status,
-    DEFAULT_STOP_TIMEOUT,
+    ContainerConfig, ContainerRecord, CreateOptions, MountKind, MountRecord, NetworkMode,
+    PortMapping, State, Status, DEFAULT_STOP_TIMEOUT,
 };
 pub use remove::{cleanup_stale, prune};
 pub use timearg::{parse_go_duration, parse_time_arg};
@@ -164,7 +164,6 @@ impl Container {
                 state: State::default(),
                 idmapping: opts.idmapping,
                 log: opts.log,
-                extra: opts.extra,
             };
             atomic_write_json(&dir.join("container.json"), &rec)?;
             Ok(Container { rec, dir, run_dir })

@@ -87,13 +87,36 @@ pub struct PortMapping {
     pub protocol: String,
 }
 
+/// What a [`MountRecord`] mounts; serialised as podman's `Type` strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    /// A host path (`-v /host:/ctr`, `--mount type=bind`).
+    #[default]
+    Bind,
+    /// A named or anonymous volume (its `name` is set).
+    Volume,
+    /// `--tmpfs`, `--mount type=tmpfs`.
+    Tmpfs,
+}
+
+/// The container's network mode (`NetworkMode` in inspect); serialised as podman's strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkMode {
+    /// A private network namespace with only `lo` (`--network none`, rctr's default).
+    #[default]
+    None,
+    /// The host's network namespace (`--network host`).
+    Host,
+}
+
 /// A mount as shown by inspect/ps (`Mounts`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct MountRecord {
-    /// `bind`, `volume` or `tmpfs`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: MountKind,
     /// Volume name for named volumes.
     pub name: String,
     pub source: String,
@@ -120,9 +143,8 @@ pub struct ContainerRecord {
     pub ports: Vec<PortMapping>,
     #[serde(default)]
     pub mounts: Vec<MountRecord>,
-    /// Network mode: `none`, `host`, `slirp4netns`, `pasta`, …
     #[serde(default)]
-    pub network: String,
+    pub network: NetworkMode,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -138,9 +160,8 @@ pub struct ContainerRecord {
     /// `--log-opt` (max-size, path, tag).
     #[serde(default, skip_serializing_if = "super::LogConfig::is_default")]
     pub log: super::LogConfig,
-    /// Free-form data other modules attach (runtime/network details), kept through updates.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    // Records written before the typed fields may hold an `extra` object (always empty in
+    // practice): unknown fields are ignored on load, so they still read.
 }
 
 /// Input of [`Container::create`].
@@ -153,7 +174,7 @@ pub struct CreateOptions {
     pub config: ContainerConfig,
     pub ports: Vec<PortMapping>,
     pub mounts: Vec<MountRecord>,
-    pub network: String,
+    pub network: NetworkMode,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for
@@ -161,8 +182,38 @@ pub struct CreateOptions {
     /// later (`-d`, `start`) and reads it from the record.
     pub idmapping: Option<crate::idmap::IdMapping>,
     pub log: super::LogConfig,
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// podman's default stop timeout in seconds.
 pub const DEFAULT_STOP_TIMEOUT: u32 = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record as rctr wrote it with string-typed fields (and an `extra` map) still loads,
+    /// and writes back the same strings.
+    #[test]
+    fn old_record_loads_and_keeps_its_strings() {
+        let old = r#"{"id":"abc","name":"web","image":"i","image_id":"x","created":"t",
+            "command":["sh"],"network":"host","extra":{"k":1},
+            "mounts":[{"type":"volume","name":"data","source":"/s","destination":"/d",
+                       "options":[],"rw":true},
+                      {"type":"tmpfs","destination":"/t"},{"type":"bind"}]}"#;
+        let r: ContainerRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(r.network, NetworkMode::Host);
+        let kinds: Vec<MountKind> = r.mounts.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [MountKind::Volume, MountKind::Tmpfs, MountKind::Bind]
+        );
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["network"], "host");
+        assert_eq!(v["mounts"][0]["type"], "volume");
+        assert_eq!(v["mounts"][1]["type"], "tmpfs");
+        assert!(v.get("extra").is_none());
+        let none: ContainerRecord =
+            serde_json::from_str(&old.replace(r#""host""#, r#""none""#)).unwrap();
+        assert_eq!(serde_json::to_value(&none).unwrap()["network"], "none");
+    }
+}

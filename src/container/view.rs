@@ -1,7 +1,7 @@
 //! How containers look to users: podman's `ps` rows (JSON and template fields), status
 //! texts, port strings, and the `inspect` document. Built from the record alone: `ps` never
 //! reads the OCI spec or the image store.
-use super::{Container, PortMapping, State, Status};
+use super::{Container, MountKind, PortMapping, State, Status};
 use crate::format::{human_duration, seconds_since};
 use serde_json::{json, Map, Value};
 
@@ -186,7 +186,7 @@ pub fn inspect_json(c: &Container) -> Value {
         .map(|m| {
             json!({
                 "Type": m.kind, "Name": m.name, "Source": m.source, "Destination": m.destination,
-                "Driver": if m.kind == "volume" { "local" } else { "" },
+                "Driver": if m.kind == MountKind::Volume { "local" } else { "" },
                 "Mode": "", "Options": m.options, "RW": m.rw, "Propagation": "rprivate",
             })
         })
@@ -285,7 +285,7 @@ pub fn inspect_json(c: &Container) -> Value {
         "NetworkSettings": { "Ports": ports },
         "Config": config,
         "HostConfig": {
-            "Binds": r.mounts.iter().filter(|m| m.kind == "bind").map(|m| {
+            "Binds": r.mounts.iter().filter(|m| m.kind == MountKind::Bind).map(|m| {
                 format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
             }).collect::<Vec<_>>(),
             "LogConfig": {

@@ -152,9 +152,9 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         config: record_config(spec, &s, cfg.as_ref()),
         mounts: records,
         network: if s.network == Some(Network::Host) {
-            "host".into()
+            crate::container::NetworkMode::Host
         } else {
-            "none".into()
+            crate::container::NetworkMode::None
         },
         auto_remove: spec.auto_remove,
         create_command: spec.create_command.clone(),
@@ -192,7 +192,12 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         let _ = container.remove(ctx);
         return Err(e);
     }
-    for m in container.rec.mounts.iter().filter(|m| m.kind == "volume") {
+    for m in container
+        .rec
+        .mounts
+        .iter()
+        .filter(|m| m.kind == crate::container::MountKind::Volume)
+    {
         if s.mounts
             .iter()
             .any(|u| u.copy_up && u.destination == m.destination)

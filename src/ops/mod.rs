@@ -10,7 +10,7 @@
 pub mod images;
 pub mod mounts;
 
-use crate::container::Container;
+use crate::container::{Container, MountKind};
 use crate::context::Context;
 use crate::volume::{self, VolumeError};
 use anyhow::bail;
@@ -23,7 +23,7 @@ pub fn volume_users(ctx: &Context, name: &str) -> anyhow::Result<Vec<String>> {
             c.rec
                 .mounts
                 .iter()
-                .any(|m| m.kind == "volume" && m.name == name)
+                .any(|m| m.kind == MountKind::Volume && m.name == name)
         })
         .map(|c| c.id().to_string())
         .collect())
@@ -57,7 +57,7 @@ pub fn remove_volume(ctx: &Context, name: &str, force: bool) -> anyhow::Result<(
 pub fn prune_volumes(ctx: &Context) -> anyhow::Result<Vec<String>> {
     let mut used = std::collections::HashSet::new();
     for c in Container::list(ctx)? {
-        for m in c.rec.mounts.iter().filter(|m| m.kind == "volume") {
+        for m in c.rec.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
             used.insert(m.name.clone());
         }
     }
@@ -81,7 +81,7 @@ pub fn remove_with_volumes(ctx: &Context, c: &Container) -> anyhow::Result<()> {
 
 /// The anonymous volumes this (removed) container created.
 pub fn remove_anonymous_volumes(ctx: &Context, c: &Container) -> anyhow::Result<()> {
-    for m in c.rec.mounts.iter().filter(|m| m.kind == "volume") {
+    for m in c.rec.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
         if volume::get(ctx, &m.name).is_ok_and(|v| v.anonymous) {
             remove_volume(ctx, &m.name, false)?;
         }

@@ -1,6 +1,6 @@
 //! podman's `-v`, `--mount` and `--tmpfs` syntaxes → validated mounts for the spec (and the
 //! records `inspect` shows). Named volumes are created on first use.
-use crate::container::MountRecord;
+use crate::container::{MountKind, MountRecord};
 use crate::context::Context;
 use crate::specgen::settings::UserMount;
 use crate::volume;
@@ -224,7 +224,7 @@ pub fn resolve(
                     copy_up: false,
                 });
                 records.push(MountRecord {
-                    kind: "bind".into(),
+                    kind: MountKind::Bind,
                     name: String::new(),
                     source: source.to_string_lossy().into_owned(),
                     destination: dest.clone(),
@@ -251,7 +251,7 @@ pub fn resolve(
                     copy_up,
                 });
                 records.push(MountRecord {
-                    kind: "volume".into(),
+                    kind: MountKind::Volume,
                     name: v.name.clone(),
                     source: v.mountpoint.to_string_lossy().into_owned(),
                     destination: dest.clone(),
@@ -285,7 +285,7 @@ pub fn resolve(
                     copy_up: false,
                 });
                 records.push(MountRecord {
-                    kind: "tmpfs".into(),
+                    kind: MountKind::Tmpfs,
                     name: String::new(),
                     source: "tmpfs".into(),
                     destination: dest.clone(),

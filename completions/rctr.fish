@@ -354,6 +354,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns -d 'Nameserver for
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpus -d 'CPU limit (see --memory)' -r
@@ -579,6 +580,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns -d 'Nameserver 
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpus -d 'CPU limit (see --memory)' -r
@@ -704,6 +706,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'CPU limit (see --memory)' -r
@@ -763,6 +766,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container ID to FILE' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpus -d 'CPU limit (see --memory)' -r

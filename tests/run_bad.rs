@@ -280,13 +280,5 @@ fn sigkill_of_rctr_takes_the_container_down() {
     )
     .unwrap();
     child.wait().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !sb.leftover_pids().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "container processes outlived rctr: {:?}",
-            sb.leftover_pids()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    sb.assert_no_leftovers_within(Duration::from_secs(5));
 }

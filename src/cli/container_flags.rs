@@ -113,6 +113,9 @@ pub struct ContainerFlags {
     /// Write the container ID to FILE
     #[arg(long, value_name = "FILE")]
     pub cidfile: Option<PathBuf>,
+    /// Write the container's PID 1 (as the host sees it) to FILE when it starts
+    #[arg(long, value_name = "FILE")]
+    pub pidfile: Option<PathBuf>,
     /// Memory limit (accepted; not enforced without a delegated cgroup, with a warning)
     #[arg(short = 'm', long, value_name = "BYTES")]
     pub memory: Option<String>,
@@ -315,6 +318,7 @@ impl ContainerFlags {
             dns_search: f.dns_search.clone(),
             log,
             cidfile: f.cidfile.clone(),
+            pidfile: f.pidfile.clone(),
             mount_program: f
                 .storage_opt
                 .iter()

@@ -164,6 +164,7 @@ impl Container {
                 state: State::default(),
                 idmapping: opts.idmapping,
                 log: opts.log,
+                pidfile: opts.pidfile,
             };
             atomic_write_json(&dir.join("container.json"), &rec)?;
             Ok(Container { rec, dir, run_dir })

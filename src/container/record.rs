@@ -160,6 +160,9 @@ pub struct ContainerRecord {
     /// `--log-opt` (max-size, path, tag).
     #[serde(default, skip_serializing_if = "super::LogConfig::is_default")]
     pub log: super::LogConfig,
+    /// `--pidfile` (absolute): written with PID 1 before the command runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pidfile: Option<std::path::PathBuf>,
     // Records written before the typed fields may hold an `extra` object (always empty in
     // practice): unknown fields are ignored on load, so they still read.
 }
@@ -182,6 +185,7 @@ pub struct CreateOptions {
     /// later (`-d`, `start`) and reads it from the record.
     pub idmapping: Option<crate::idmap::IdMapping>,
     pub log: super::LogConfig,
+    pub pidfile: Option<std::path::PathBuf>,
 }
 
 /// podman's default stop timeout in seconds.

@@ -161,6 +161,11 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         // keep-id: the monitor must start it with this mapping, not the store's.
         idmapping: (&mapping != store.mapping()).then(|| mapping.clone()),
         log: spec.log.clone(),
+        // The monitor writes it later, from its own working directory.
+        pidfile: match &spec.pidfile {
+            Some(p) if p.is_relative() => Some(ctx.cwd()?.join(p)),
+            p => p.clone(),
+        },
         ..Default::default()
     };
     if let Some(p) = spec.cidfile.as_ref().filter(|p| p.exists()) {

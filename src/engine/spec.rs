@@ -101,6 +101,8 @@ pub struct ContainerSpec {
     pub log: LogConfig,
     /// Write the new container's ID here (must not exist).
     pub cidfile: Option<PathBuf>,
+    /// `--pidfile`: written with PID 1 before the command runs, at every start.
+    pub pidfile: Option<PathBuf>,
     /// `--storage-opt overlay.mount_program=…`: a FUSE overlay program to force.
     pub mount_program: Option<PathBuf>,
     /// The command line that created it (`inspect`'s `Config.CreateCommand`).
@@ -143,6 +145,7 @@ impl ContainerSpec {
             dns_search: vec![],
             log: LogConfig::default(),
             cidfile: None,
+            pidfile: None,
             mount_program: None,
             create_command: vec![],
         }

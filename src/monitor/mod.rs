@@ -38,6 +38,23 @@ pub enum StdioPlan {
     Inherit { stdin: bool },
 }
 
+/// What must happen once PID 1 exists and before its command runs, for `c`: `--pidfile`
+/// today; the place for cgroup placement and the network namespace's devices. `None` when
+/// there is nothing to do, and the start then does not wait for it at all.
+fn pre_start(c: &Container) -> Option<crate::runtime::PreStartHook> {
+    let pidfile = c.rec.pidfile.clone()?;
+    Some(Box::new(move |p: &crate::runtime::PreStart| {
+        // podman's pid file: the number alone, no newline.
+        crate::fsutil::atomic_write(&pidfile, p.pid.to_string().as_bytes()).map_err(|e| {
+            anyhow::anyhow!(
+                "writing --pidfile {}: {}",
+                pidfile.display(),
+                e.root_cause()
+            )
+        })
+    }))
+}
+
 /// The one call into the runtime: start `c`'s bundle with `mapping`, its stdio per `plan`
 /// (or the pty the runtime returns). On failure record why, honour `--rm`, and return
 /// podman's exit code as an [`ExitError`].
@@ -75,6 +92,7 @@ pub fn launch(
         stderr,
         remove_rootfs: c.rec.auto_remove,
         trace: ctx.debug,
+        pre_start: pre_start(c),
     };
     match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {

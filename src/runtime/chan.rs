@@ -1,6 +1,7 @@
 //! The runtime's start channel: a SOCK_SEQPACKET pair between `start` (the caller) and the
 //! helper / container init, carrying [`StartMsg`]s in rctr's wire format (`crate::wire`). One
-//! message per datagram, so the helper and PID 1 can both write without interleaving.
+//! message per datagram, so the helper and PID 1 can both write without interleaving. The
+//! caller writes only [`StartMsg::Go`], read by a PID 1 that holds (`__init --hold`).
 //!
 //! End of file means the command was exec'd: the last copy of the socket is close-on-exec.
 use super::StartFailure;
@@ -19,6 +20,8 @@ pub enum StartMsg {
     Trace(String),
     /// Start failed, with podman's 125/126/127.
     Failed(Failure),
+    /// From the caller to a PID 1 started with `--hold`: the pre-start hook is done, go on.
+    Go,
 }
 
 impl Message for StartMsg {

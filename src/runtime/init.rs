@@ -1,9 +1,13 @@
-//! `rctr __init BUNDLE FD [--rm]`: the runtime's helper and the container's PID 1.
+//! `rctr __init BUNDLE FD [--rm] [--trace] [--hold]`: the runtime's helper and the container's
+//! PID 1.
 //!
 //! The helper enters the user namespace (mapped by the caller) together with fresh mount,
 //! UTS, IPC, network and PID namespaces, mounts the root overlay, forks PID 1, reports its
 //! PID, and waits. PID 1 takes its own mount namespace (so `pivot_root` does not move the
-//! helper), builds the container's view, sets up the process and execs the command.
+//! helper), builds the container's view, sets up the process and execs the command. With
+//! `--hold` it first waits for the caller's [`StartMsg::Go`]: the caller's pre-start hook
+//! (cgroup placement, network devices) runs while PID 1 builds the view, and nothing of the
+//! command runs before it is done.
 use super::{
     chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER,
 };
@@ -21,10 +25,11 @@ struct Args {
     /// Taken (closed) by the helper once PID 1 holds the only other copy.
     chan: Option<Channel>,
     remove_rootfs: bool,
+    hold: bool,
 }
 
 fn parse(args: &[OsString]) -> anyhow::Result<Args> {
-    const USAGE: &str = "usage: __init BUNDLE FD [--rm] [--trace]";
+    const USAGE: &str = "usage: __init BUNDLE FD [--rm] [--trace] [--hold]";
     let bundle = PathBuf::from(args.first().context(USAGE)?);
     let fd: RawFd = args
         .get(1)
@@ -34,10 +39,11 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
     // SAFETY: the caller passed us this fd and nothing else in this process owns it.
     let chan = Channel::new(unsafe { OwnedFd::from_raw_fd(fd) }, Framing::Packet);
     set_cloexec(fd);
-    let mut remove_rootfs = false;
+    let (mut remove_rootfs, mut hold) = (false, false);
     for a in &args[2..] {
         match a.to_str() {
             Some("--rm") => remove_rootfs = true,
+            Some("--hold") => hold = true,
             Some("--trace") => trace::enable(fd),
             _ => anyhow::bail!(USAGE),
         }
@@ -46,6 +52,7 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
         bundle,
         chan: Some(chan),
         remove_rootfs,
+        hold,
     })
 }
 
@@ -215,6 +222,7 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
                 cache.as_deref(),
                 chan_fd,
                 &alive_r,
+                a.hold,
             );
             // SAFETY: leave without running destructors of the helper's state.
             unsafe { libc::_exit(code as i32) };
@@ -286,6 +294,7 @@ fn container_init(
     seccomp_cache: Option<&Path>,
     chan_fd: BorrowedFd<'_>,
     alive: &OwnedFd,
+    hold: bool,
 ) -> u8 {
     pdeathsig();
     let mut pfd = [libc::pollfd {
@@ -315,6 +324,9 @@ fn container_init(
     if let Err(e) = prepare(&mut spec, root, layered, chan_fd) {
         return fail(classify(e));
     }
+    if hold && !released(chan_fd) {
+        return crate::error::EXIT_ENGINE; // the caller gave up (its hook failed, or it died)
+    }
     let process = spec.process().clone().unwrap_or_default();
     if let Err(e) = process::finalize(&process, prog.as_deref()) {
         return fail(classify(e));
@@ -329,6 +341,16 @@ fn container_init(
         return reaper(&process, chan_fd, fail);
     }
     fail(process::exec(&process))
+}
+
+/// `--hold`: wait for the caller's go-ahead (false: it closed the channel instead).
+fn released(chan_fd: BorrowedFd<'_>) -> bool {
+    let go = matches!(
+        crate::wire::recv::<StartMsg>(chan_fd, Framing::Packet),
+        Ok(Some((StartMsg::Go, _)))
+    );
+    trace::step("pid1", "released by the pre-start hook");
+    go
 }
 
 /// podman's exit code for a setup error: a user that cannot be set up is 126.

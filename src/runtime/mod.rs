@@ -131,7 +131,6 @@ impl Layers {
 }
 
 /// How to start a bundle.
-#[derive(Debug)]
 pub struct StartOptions {
     /// The container's stdio when `process.terminal` is false (with a terminal, the pty
     /// master is returned in [`Started::pty`] and these are ignored).
@@ -145,7 +144,23 @@ pub struct StartOptions {
     /// Print the helper's and PID 1's timeline (each step, µs since the helper started) on
     /// our stderr (`--log-level debug`).
     pub trace: bool,
+    /// Run before the container's command is released: PID 1 exists (in its namespaces, on
+    /// its root) and waits until the hook returns. The place to put the process in a cgroup
+    /// and to take the network namespace's devices. An error stops the start (PID 1 exits,
+    /// the helper cleans up) and comes back as a [`StartFailure::Runtime`] with its text.
+    /// Without a hook PID 1 does not wait at all.
+    pub pre_start: Option<PreStartHook>,
 }
+
+/// What a [`StartOptions::pre_start`] hook gets to see of the starting container.
+#[derive(Debug)]
+pub struct PreStart {
+    /// The container's PID 1 as seen from the host.
+    pub pid: i32,
+}
+
+/// See [`StartOptions::pre_start`].
+pub type PreStartHook = Box<dyn FnOnce(&PreStart) -> anyhow::Result<()>>;
 
 impl Default for StartOptions {
     fn default() -> Self {
@@ -155,6 +170,7 @@ impl Default for StartOptions {
             stderr: Stdio::inherit(),
             remove_rootfs: false,
             trace: false,
+            pre_start: None,
         }
     }
 }
@@ -222,6 +238,10 @@ pub fn start(
     if opts.trace {
         cmd.arg("--trace");
     }
+    let mut pre_start = opts.pre_start;
+    if pre_start.is_some() {
+        cmd.arg("--hold");
+    }
     let t0 = std::time::Instant::now();
     cmd.env_clear()
         .stdin(opts.stdin)
@@ -244,21 +264,29 @@ pub fn start(
     let mut helper = crate::userns::spawn_mapped(&mut cmd, mapping).map_err(rt)?;
     drop(theirs);
     drop(exe);
-    if opts.trace {
-        eprintln!(
-            "DEBU rctr: start: helper spawned and its user namespace mapped (+{} µs)",
-            t0.elapsed().as_micros()
-        );
-    }
+    log::debug!(
+        "start: helper spawned and its user namespace mapped (+{} µs)",
+        t0.elapsed().as_micros()
+    );
     let (mut pid, mut pty, mut failure) = (None, None, None);
     loop {
         match ours.recv_with_fds::<chan::StartMsg>() {
             Ok(None) => break,
             Ok(Some((msg, mut fds))) => match msg {
-                chan::StartMsg::Pid(p) => pid = Some(p),
+                chan::StartMsg::Pid(p) => {
+                    pid = Some(p);
+                    if let Some(hook) = pre_start.take() {
+                        if let Err(e) = release(hook, p, &ours) {
+                            // Closing our end is PID 1's word to give up.
+                            drop(ours);
+                            let _ = wait_retry(&mut helper);
+                            return Err(e);
+                        }
+                    }
+                }
                 chan::StartMsg::Pty => pty = fds.pop(),
-                chan::StartMsg::Trace(line) if opts.trace => eprintln!("DEBU rctr: {line}"),
-                chan::StartMsg::Trace(_) => {}
+                chan::StartMsg::Trace(line) => log::debug!("{line}"),
+                chan::StartMsg::Go => {}
                 chan::StartMsg::Failed(f) => failure = Some(StartFailure::from(f)),
             },
             Err(e) => {
@@ -286,6 +314,20 @@ pub fn start(
         pty,
         helper,
     })
+}
+
+/// Run the pre-start hook for PID 1 (`pid`), then tell it to go on.
+fn release(hook: PreStartHook, pid: i32, chan: &crate::wire::Channel) -> Result<(), StartFailure> {
+    let t0 = std::time::Instant::now();
+    hook(&PreStart { pid })
+        .map_err(|e| StartFailure::Runtime(format!("before starting the command: {e:#}")))?;
+    chan.send(&chan::StartMsg::Go)
+        .map_err(|e| StartFailure::Runtime(format!("releasing the container init: {e}")))?;
+    log::debug!(
+        "start: pre-start hook done ({} µs)",
+        t0.elapsed().as_micros()
+    );
+    Ok(())
 }
 
 /// A system call the kernel does not have (ENOSYS) means a kernel below rctr's floor: say

@@ -536,6 +536,21 @@ impl Sandbox {
         all
     }
 
+    /// Wait (up to `within`) until no process of this sandbox is left: a detached monitor
+    /// that reported a failed start exits right after; fail with what is still there.
+    #[track_caller]
+    pub fn assert_no_leftovers_within(&self, within: Duration) {
+        let deadline = std::time::Instant::now() + within;
+        while !self.leftover_pids().is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "processes left behind: {:?}",
+                self.leftover_pids()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// SIGKILL the processes this sandbox left behind (by pid); returns how many there were.
     pub fn kill_leftovers(&self) -> usize {
         let pids = self.leftover_pids();

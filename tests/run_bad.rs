@@ -4,22 +4,9 @@ mod common;
 use common::*;
 use std::time::{Duration, Instant};
 
+/// A sandbox (rctrtest, with subordinate IDs) with busybox pulled.
 fn sandbox() -> Sandbox {
-    let sb = Sandbox::new(&user());
-    assert_ok(&sb.rctr(&["pull", "-q", "busybox"]));
-    sb
-}
-
-/// Container directories left in the store.
-fn containers(sb: &Sandbox) -> Vec<String> {
-    std::fs::read_dir(sb.data_dir().join("rctr/containers"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.len() == 64 || n.starts_with(".removing"))
-                .collect()
-        })
-        .unwrap_or_default()
+    Sandbox::with_busybox(&user())
 }
 
 /// Run, expect `code`, one `Error:` line containing every `needles`, and nothing left.
@@ -39,9 +26,9 @@ fn fails(sb: &Sandbox, args: &[&str], code: i32, needles: &[&str]) {
         assert!(lines[0].contains(n), "missing {n:?}\n{}", describe(&out));
     }
     assert!(
-        containers(sb).is_empty(),
+        sb.containers_in_store().is_empty(),
         "left behind: {:?}",
-        containers(sb)
+        sb.containers_in_store()
     );
 }
 
@@ -153,7 +140,7 @@ fn bad_mounts_users_names_and_caps() {
         "{}",
         describe(&out)
     );
-    assert_eq!(containers(&sb).len(), 1);
+    assert_eq!(sb.containers_in_store().len(), 1);
     sb.rctr_ok(&["rm", "-f", "-t", "0", "taken"]);
 }
 

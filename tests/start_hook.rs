@@ -4,10 +4,9 @@
 mod common;
 use common::*;
 
+/// A sandbox (rctrtest, with subordinate IDs) with busybox pulled.
 fn sandbox() -> Sandbox {
-    let sb = Sandbox::new(&user());
-    assert_ok(&sb.rctr(&["pull", "-q", "busybox"]));
-    sb
+    Sandbox::with_busybox(&user())
 }
 
 /// The command reads the pid file through a bind mount of its directory: it was written

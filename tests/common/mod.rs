@@ -536,6 +536,25 @@ impl Sandbox {
         all
     }
 
+    /// A sandbox of `user` with busybox pulled.
+    pub fn with_busybox(user: &TestUser) -> Sandbox {
+        let sb = Sandbox::new(user);
+        assert_ok(&sb.rctr(&["pull", "-q", "busybox"]));
+        sb
+    }
+
+    /// The containers in the store (their directories, and ones being removed).
+    pub fn containers_in_store(&self) -> Vec<String> {
+        std::fs::read_dir(self.data_dir().join("rctr/containers"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.len() == 64 || n.starts_with(".removing"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Wait (up to `within`) until no process of this sandbox is left: a detached monitor
     /// that reported a failed start exits right after; fail with what is still there.
     #[track_caller]

@@ -7,7 +7,7 @@
 //!   rootless default).
 //! * Single-ID: container 0 = the user and nothing else (HPC sites without subordinate IDs).
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub mod helper;
 mod subid;
@@ -215,7 +215,55 @@ pub struct IdPlan {
     pub source: String,
     pub mapping: IdMapping,
     /// Why single-ID mode was chosen, if it was.
-    pub single_reason: Option<String>,
+    pub single_reason: Option<SingleReason>,
+}
+
+/// Why rctr runs in single-ID mode. Callers branch on the kind (a user without subordinate
+/// IDs is normal; broken helpers are news); the text is for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SingleReason {
+    /// No subordinate UIDs (`gids: false`) or GIDs for `who` in `file`.
+    NoSubIds {
+        who: String,
+        file: PathBuf,
+        gids: bool,
+    },
+    /// newuidmap or newgidmap cannot do their job (not setuid, no file capability, …).
+    BrokenHelper(String),
+    /// The store was created in single-ID mode and is kept in it.
+    StoreIsSingleId(PathBuf),
+}
+
+impl SingleReason {
+    /// The user has no subordinate IDs (rather than helpers that fail them).
+    pub fn is_missing_ids(&self) -> bool {
+        matches!(self, SingleReason::NoSubIds { .. })
+    }
+}
+
+impl std::fmt::Display for SingleReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SingleReason::NoSubIds { who, file, gids } => write!(
+                f,
+                "no subordinate {} for {who} in {}",
+                if *gids { "GIDs" } else { "UIDs" },
+                file.display()
+            ),
+            SingleReason::BrokenHelper(why) => f.write_str(why),
+            SingleReason::StoreIsSingleId(root) => write!(
+                f,
+                "the store {} was created in single-ID mode; run `rctr system reset` to use your subordinate IDs",
+                root.display()
+            ),
+        }
+    }
+}
+
+impl Serialize for SingleReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Files to read; tests point these elsewhere.
@@ -321,17 +369,19 @@ pub fn plan_in(
     };
     let who = user.map(str::to_string).unwrap_or_else(|| uid.to_string());
     let single_reason = if subuid.ranges.is_empty() {
-        Some(format!(
-            "no subordinate UIDs for {who} in {}",
-            files.subuid.display()
-        ))
+        Some(SingleReason::NoSubIds {
+            who,
+            file: files.subuid.to_path_buf(),
+            gids: false,
+        })
     } else if subgid.ranges.is_empty() {
-        Some(format!(
-            "no subordinate GIDs for {who} in {}",
-            files.subgid.display()
-        ))
+        Some(SingleReason::NoSubIds {
+            who,
+            file: files.subgid.to_path_buf(),
+            gids: true,
+        })
     } else {
-        helper_problem
+        helper_problem.map(SingleReason::BrokenHelper)
     };
     let mapping = if single_reason.is_some() {
         IdMapping::single(uid, gid)
@@ -393,6 +443,8 @@ mod tests {
         };
         let p = plan_in(&files, Some("me"), 1234, 1234, None);
         assert_eq!(p.mapping.mode, MappingMode::SingleId);
-        assert!(p.single_reason.unwrap().contains("no subordinate UIDs"));
+        let why = p.single_reason.unwrap();
+        assert!(why.is_missing_ids());
+        assert!(why.to_string().contains("no subordinate UIDs for me"));
     }
 }

@@ -63,7 +63,7 @@ fn single_id_notice(store: &Store) {
         let marker = store.root().join(".single-id-notice");
         if !marker.exists()
             && std::fs::create_dir_all(store.root()).is_ok()
-            && std::fs::write(&marker, why).is_ok()
+            && std::fs::write(&marker, why.to_string()).is_ok()
         {
             eprintln!("Notice: single-ID mode ({why}): containers see only your own user as root; other IDs are not mapped");
         }
@@ -74,8 +74,7 @@ fn single_id_notice(store: &Store) {
 /// helpers (newuidmap) are broken rather than because the user has no subordinate IDs.
 fn open_store(ctx: &Context) -> anyhow::Result<Store> {
     Store::open(ctx).map_err(|e| match crate::idmap::plan_for(ctx).single_reason {
-        Some(why) if !why.starts_with("no subordinate") => {
-            // MERGE: typed reason from i15-errors
+        Some(why) if !why.is_missing_ids() => {
             e.context(format!("cannot use your subordinate IDs: {why}"))
         }
         _ => e,
@@ -246,7 +245,7 @@ fn log_plan(mapping: &IdMapping, root: &RootMount, s: &Settings) {
     for m in &s.mounts {
         log::debug!(
             "create: mount {} {} on {} ({})",
-            m.typ,
+            m.typ.as_str(),
             m.source,
             m.destination,
             m.options.join(",")

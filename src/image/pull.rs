@@ -246,7 +246,9 @@ impl Job<'_> {
                     warned_owner = true;
                     eprintln!(
                         "Warning: single-ID mode ({}): files of other owners in this image belong to you; their owners are kept in the user.rctr.owner xattr",
-                        store.single_id_notice().unwrap_or("no subordinate IDs")
+                        store
+                            .single_id_notice()
+                            .map_or("no subordinate IDs".into(), |r| r.to_string())
                     );
                 }
             }

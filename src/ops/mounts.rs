@@ -2,7 +2,7 @@
 //! records `inspect` shows). Named volumes are created on first use.
 use crate::container::{MountKind, MountRecord};
 use crate::context::Context;
-use crate::specgen::settings::UserMount;
+use crate::specgen::settings::{MountType, UserMount};
 use crate::volume;
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
@@ -218,7 +218,7 @@ pub fn resolve(
                 let opts = bind_options(options);
                 mounts.push(UserMount {
                     destination: dest.clone(),
-                    typ: "bind".into(),
+                    typ: MountType::Bind,
                     source: source.to_string_lossy().into_owned(),
                     options: opts.clone(),
                     copy_up: false,
@@ -245,7 +245,7 @@ pub fn resolve(
                 let copy_up = v.needs_copy_up && !options.iter().any(|o| o == "nocopy");
                 mounts.push(UserMount {
                     destination: dest.clone(),
-                    typ: "bind".into(),
+                    typ: MountType::Bind,
                     source: v.mountpoint.to_string_lossy().into_owned(),
                     options: opts.clone(),
                     copy_up,
@@ -279,7 +279,7 @@ pub fn resolve(
                 }
                 mounts.push(UserMount {
                     destination: dest.clone(),
-                    typ: "tmpfs".into(),
+                    typ: MountType::Tmpfs,
                     source: "tmpfs".into(),
                     options: opts.clone(),
                     copy_up: false,

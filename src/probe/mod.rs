@@ -255,7 +255,7 @@ fn sub_ids(ctx: &Context, plan: &crate::idmap::IdPlan) -> SubIds {
     let (eu, eg) = (entries(&su), entries(&sg));
     SubIds {
         mode: plan.mapping.mode,
-        single_id_reason: plan.single_reason.clone(),
+        single_id_reason: plan.single_reason.as_ref().map(|r| r.to_string()),
         source: plan.source.clone(),
         subuid: subid_file(su, &plan.subuid),
         subgid: subid_file(sg, &plan.subgid),

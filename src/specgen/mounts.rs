@@ -104,7 +104,7 @@ pub(super) fn mounts(
     for m in &user_mounts {
         mounts.retain(|x| x.destination().to_string_lossy() != m.destination);
         let opts: Vec<&str> = m.options.iter().map(|s| s.as_str()).collect();
-        mounts.push(mount(&m.destination, &m.typ, &m.source, &opts));
+        mounts.push(mount(&m.destination, m.typ.as_str(), &m.source, &opts));
         if m.copy_up {
             copy_up.push(m.destination.clone());
         }

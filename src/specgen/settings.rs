@@ -15,12 +15,28 @@ pub enum Network {
     Host,
 }
 
+/// What kind of mount a [`UserMount`] is (named volumes are binds of their directory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MountType {
+    Bind,
+    Tmpfs,
+}
+
+impl MountType {
+    /// The OCI spec's mount type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MountType::Bind => "bind",
+            MountType::Tmpfs => "tmpfs",
+        }
+    }
+}
+
 /// A mount requested by the user (`-v`, `--mount`, `--tmpfs`, named volumes), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserMount {
     pub destination: String,
-    /// "bind" or "tmpfs".
-    pub typ: String,
+    pub typ: MountType,
     pub source: String,
     pub options: Vec<String>,
     /// Initialise the (empty) source from the image's content at `destination` first.

@@ -25,7 +25,7 @@ mod tests;
 
 use crate::context::Context;
 use crate::fsutil::{atomic_write_json, FileLock};
-use crate::idmap::IdMapping;
+use crate::idmap::{IdMapping, SingleReason};
 use anyhow::{bail, Context as _};
 use names::{Candidate, Lookup, NamesIndex};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,7 @@ pub struct Store {
     root: PathBuf,
     mapping: IdMapping,
     /// Why single-ID mode is in use (for the one-line notice), if it is.
-    single_reason: Option<String>,
+    single_reason: Option<SingleReason>,
     recorded: bool,
 }
 
@@ -110,7 +110,7 @@ impl Store {
     pub fn open_with(
         root: &Path,
         current: IdMapping,
-        single_reason: Option<String>,
+        single_reason: Option<SingleReason>,
     ) -> anyhow::Result<Store> {
         let info_path = root.join("storage.json");
         let recorded: Option<StoreInfo> = match std::fs::read(&info_path) {
@@ -140,10 +140,7 @@ impl Store {
                     // Layers unpacked in single-ID mode stay valid (only our own ID is used);
                     // keep using that mapping so on-disk owners and containers agree.
                     store.mapping = info.mapping;
-                    store.single_reason = Some(format!(
-                        "the store {} was created in single-ID mode; run `rctr system reset` to use your subordinate IDs",
-                        root.display()
-                    ));
+                    store.single_reason = Some(SingleReason::StoreIsSingleId(root.to_path_buf()));
                 } else {
                     bail!(
                         "the store {} was unpacked with ID mapping {} but your current mapping is {} \
@@ -170,8 +167,8 @@ impl Store {
     }
 
     /// Why single-ID mode is used (one-line notice for users), if it is.
-    pub fn single_id_notice(&self) -> Option<&str> {
-        self.single_reason.as_deref()
+    pub fn single_id_notice(&self) -> Option<&SingleReason> {
+        self.single_reason.as_ref()
     }
 
     /// Find an image by normalized name (podman rules: `busybox` matches `…/busybox:latest`),

@@ -68,14 +68,23 @@ fn commit_resolve_and_move_a_tag() {
 fn recorded_mapping_is_checked() {
     let d = tempfile::tempdir().unwrap();
     let single = IdMapping::single(1001, 1001);
-    let mut s = Store::open_with(d.path(), single.clone(), Some("no subuids".into())).unwrap();
+    let mut s = Store::open_with(
+        d.path(),
+        single.clone(),
+        Some(crate::idmap::SingleReason::BrokenHelper("test".into())),
+    )
+    .unwrap();
     s.commit_image(meta(&"a".repeat(64), &[]), CONFIG, b"{}", &[])
         .unwrap();
     std::fs::create_dir_all(d.path().join("layers/x")).unwrap();
     // Subordinate IDs added later: the single-ID store stays usable, with a notice.
     let s2 = Store::open_with(d.path(), full(), None).unwrap();
     assert_eq!(s2.mapping(), &single);
-    assert!(s2.single_id_notice().unwrap().contains("system reset"));
+    assert!(s2
+        .single_id_notice()
+        .unwrap()
+        .to_string()
+        .contains("system reset"));
     // A full-mapping store whose ranges changed is refused with the fix.
     let d = tempfile::tempdir().unwrap();
     let mut s = Store::open_with(d.path(), full(), None).unwrap();

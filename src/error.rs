@@ -1,7 +1,9 @@
-//! Exit codes, mapped in one place.
+//! The statuses an error can carry, and the default exit code of an error chain.
 //!
 //! podman's convention: 125 = the engine itself failed, 126 = the contained command could not
 //! be invoked, 127 = the contained command was not found; otherwise the container's own status.
+//! Which code a command ends with for a kind of failure (`rm nosuch` 1, `stop nosuch` 125, …)
+//! is chosen in `cli/exit.rs` from the library's typed errors, not here.
 use std::process::ExitCode;
 
 /// Engine failure (podman's 125).
@@ -11,8 +13,9 @@ pub const EXIT_CANNOT_INVOKE: u8 = 126;
 /// Command not found (podman's 127).
 pub const EXIT_NOT_FOUND: u8 = 127;
 
-/// An error that carries the exit status the process should end with.
-/// Library code returns it (inside an `anyhow` chain) when the status is not 125.
+/// An error that carries a status passed through from below: a container's own exit status,
+/// or a start failure's 125/126/127 (`runtime::StartFailure`, `wire::Failure`). Not for
+/// choosing a command's code: return a typed error and let `cli/exit.rs` map it.
 #[derive(Debug, thiserror::Error)]
 #[error("{msg}")]
 pub struct ExitError {

@@ -10,7 +10,9 @@
 //! * `runtime` imports none of image/storage/container/volume/monitor/ops/cli/specgen/engine;
 //!   `specgen` (spec generation, above runtime) none of image/storage/container/volume/
 //!   monitor/ops/engine/cli; only `cli` (and the entry points) use `engine`;
-//! * one start path: `runtime::start` is called only from `monitor::launch`.
+//! * one start path: `runtime::start` is called only from `monitor::launch`;
+//! * exit codes are chosen in `cli/exit.rs`: no `ExitError::new` in cli, image, volume,
+//!   storage, ops, probe, specgen or container (exec's pass-through aside).
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, relative to the crate root, sorted.
@@ -377,6 +379,39 @@ fn one_start_path() {
     }
     assert_none(
         "runtime::start called outside monitor::launch (start containers through engine::start)",
+        bad,
+    );
+}
+
+#[test]
+fn exit_codes_are_chosen_in_cli_exit() {
+    // The library returns typed errors; only `cli/exit.rs` maps them to a command's code.
+    // `ExitError` carries a status across layers only where one is passed through (a
+    // container's own exit status, a start failure's 125/126/127: runtime, wire, monitor,
+    // engine, exec), never as a way for image/, volume/, container/, ops/ or cli/ to pick a
+    // command's code.
+    let srcs = sources();
+    let mut bad = Vec::new();
+    for s in srcs
+        .iter()
+        .filter(|s| s.path != "src/cli/exit.rs")
+        .filter(|s| {
+            under(
+                &s.path,
+                &[
+                    "cli", "image", "volume", "storage", "ops", "probe", "specgen",
+                ],
+            ) || (under(&s.path, &["container"]) && s.path != "src/container/exec.rs")
+        })
+    {
+        for (n, l) in &s.lines {
+            if l.contains("ExitError::new(") || l.contains("EXIT_RMI_") {
+                bad.push(format!("{}:{n}: {}", s.path, l.trim()));
+            }
+        }
+    }
+    assert_none(
+        "an exit code picked outside cli/exit.rs (return a typed error instead)",
         bad,
     );
 }

@@ -1,5 +1,6 @@
 //! `rctr container <subcommand>`: podman's container command group (aliases of the top-level
 //! commands, plus `prune` and `exists`).
+use super::exit::{Cmd, Kind};
 use crate::container::{filter::Filters, Container};
 use crate::context::Context;
 use std::process::ExitCode;
@@ -125,7 +126,9 @@ pub fn run(args: ContainerArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         C::Prune(a) => prune(a, ctx),
         C::Exists(a) => Ok(match Container::lookup(ctx, &a.container) {
             Ok(_) => ExitCode::SUCCESS,
-            Err(e) if crate::container::is_not_found(&e) => ExitCode::from(1),
+            Err(e) if super::exit::kind(&e) == Kind::NoSuchContainer => {
+                ExitCode::from(super::exit::code(Cmd::Exists, Kind::NoSuchContainer))
+            }
             Err(e) => return Err(e),
         }),
     }

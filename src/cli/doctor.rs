@@ -14,11 +14,7 @@ pub struct DoctorArgs {
 pub fn run(args: DoctorArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(f) = args.format.as_deref() {
         if !crate::format::is_json(f) {
-            return Err(crate::error::ExitError::new(
-                crate::error::EXIT_ENGINE,
-                format!("unsupported --format {f:?} for doctor: only json"),
-            )
-            .into());
+            anyhow::bail!("unsupported --format {f:?} for doctor: only json");
         }
     }
     // doctor re-runs the overlay mount instead of trusting the cache: it is the tool people run

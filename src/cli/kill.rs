@@ -1,4 +1,6 @@
 //! `rctr kill`: send a signal (default SIGKILL) to containers' PID 1.
+use super::exit::Cmd;
+use super::targets::{each, Rule};
 use crate::container::{ops::parse_signal, select};
 use crate::context::Context;
 use std::process::ExitCode;
@@ -27,22 +29,14 @@ pub fn run(args: KillArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     for f in &args.cidfile {
         names.push(std::fs::read_to_string(f)?.trim().to_string());
     }
-    let mut rc = 0u8;
-    for (arg, c) in select(ctx, &names, args.all, args.latest)? {
-        let res = c.and_then(|c| {
-            if args.all && c.live_pid().is_none() {
-                return Ok(false); // --all signals the running ones
-            }
-            c.kill(sig).map(|()| true)
-        });
-        match res {
-            Ok(true) => println!("{arg}"),
-            Ok(false) => {}
-            Err(e) => {
-                eprintln!("Error: {e:#}");
-                rc = crate::error::EXIT_ENGINE;
-            }
+    let targets = select(ctx, &names, args.all, args.latest)?;
+    Ok(each(targets, Cmd::Kill, Rule::Last, |(arg, c)| {
+        let c = c?;
+        if args.all && c.live_pid().is_none() {
+            return Ok(()); // --all signals the running ones
         }
-    }
-    Ok(ExitCode::from(rc))
+        c.kill(sig)?;
+        println!("{arg}");
+        Ok(())
+    }))
 }

@@ -1,4 +1,6 @@
 //! `rctr restart`: stop (signal, grace period, SIGKILL) then start again, detached.
+use super::exit::Cmd;
+use super::targets::{each, Rule};
 use crate::container::{select, Status};
 use crate::context::Context;
 use std::process::ExitCode;
@@ -22,24 +24,16 @@ pub struct RestartArgs {
 }
 
 pub fn run(args: RestartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let mut rc = 0u8;
-    for (arg, c) in select(ctx, &args.containers, args.all, args.latest)? {
-        let res = c.and_then(|mut c| {
-            if args.running && c.state().status != Status::Running {
-                return Ok(false);
-            }
-            c.stop(args.time, None)?;
-            c.update(|r| r.state.restart_count += 1)?;
-            crate::engine::start(ctx, &mut c, None, crate::engine::Mode::Detached).map(|_| true)
-        });
-        match res {
-            Ok(true) => println!("{arg}"),
-            Ok(false) => {}
-            Err(e) => {
-                rc = crate::error::exit_code_for(&e);
-                eprintln!("Error: {e:#}");
-            }
+    let targets = select(ctx, &args.containers, args.all, args.latest)?;
+    Ok(each(targets, Cmd::Restart, Rule::Last, |(arg, c)| {
+        let mut c = c?;
+        if args.running && c.state().status != Status::Running {
+            return Ok(());
         }
-    }
-    Ok(ExitCode::from(rc))
+        c.stop(args.time, None)?;
+        c.update(|r| r.state.restart_count += 1)?;
+        crate::engine::start(ctx, &mut c, None, crate::engine::Mode::Detached)?;
+        println!("{arg}");
+        Ok(())
+    }))
 }

@@ -1,5 +1,7 @@
 //! `rctr rm`: remove containers (podman's exit codes: 1 no such container, 2 running).
-use crate::container::{is_not_found, select, Status};
+use super::exit::{self, Cmd, Kind};
+use super::targets::{each, Rule};
+use crate::container::{is_not_found, select, ContainerError, Status};
 use crate::context::Context;
 use std::process::ExitCode;
 
@@ -33,11 +35,6 @@ pub struct RmArgs {
     pub containers: Vec<String>,
 }
 
-/// podman rm: "One of the specified containers did not exist".
-const EXIT_NO_SUCH: u8 = 1;
-/// podman rm: "One of the specified containers is paused or running".
-const EXIT_RUNNING: u8 = 2;
-
 pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut names = args.containers.clone();
     for f in &args.cidfile {
@@ -50,16 +47,15 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     if args.all && args.latest {
         anyhow::bail!("--all and --latest cannot be used together");
     }
-    let mut rc = 0u8;
-    for (arg, c) in select(ctx, &names, args.all, args.latest)? {
+    let targets = select(ctx, &names, args.all, args.latest)?;
+    // podman: 1 when a container did not exist, 2 when one is running, 125 otherwise; the
+    // first of 2 and 125 wins over 1.
+    let rule = Rule::FirstOtherThan(exit::code(Cmd::Rm, Kind::NoSuchContainer));
+    Ok(each(targets, Cmd::Rm, rule, |(arg, c)| {
         let res = c.and_then(|mut c| {
             if c.state().status == Status::Running {
                 if !args.force {
-                    rc = rc.max(EXIT_RUNNING);
-                    anyhow::bail!(
-                        "cannot remove container {} as it is running - running or paused containers cannot be removed without force: container state improper",
-                        c.id()
-                    );
+                    return Err(ContainerError::CannotRemoveRunning(c.id().to_string()).into());
                 }
                 c.stop(args.time, None)?;
             }
@@ -74,15 +70,8 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             // `-f` and `--ignore` accept containers that are already gone (also when another
             // `rm` removed it a moment ago).
             Err(e) if is_not_found(&e) && (args.force || args.ignore) => {}
-            Err(e) => {
-                if is_not_found(&e) {
-                    rc = rc.max(EXIT_NO_SUCH);
-                } else if rc != EXIT_RUNNING {
-                    rc = crate::error::EXIT_ENGINE;
-                }
-                eprintln!("Error: {e:#}");
-            }
+            Err(e) => return Err(e),
         }
-    }
-    Ok(ExitCode::from(rc))
+        Ok(())
+    }))
 }

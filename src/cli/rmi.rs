@@ -1,7 +1,8 @@
 //! `rctr rmi` / `rctr image rm`: remove images (podman's untag-or-delete rules and exit codes:
 //! 1 when an image is not known, 2 when a container uses it).
+use super::exit::{self, Cmd, Kind};
+use super::targets::{each, Rule};
 use crate::context::Context;
-use crate::image::remove;
 use crate::storage::Store;
 use std::process::ExitCode;
 
@@ -38,9 +39,8 @@ pub fn run(args: RmiArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         args.images.clone()
     };
-    // podman removes what it can and reports the first failure with the most severe code.
-    let mut failure: Option<anyhow::Error> = None;
-    for t in &targets {
+    // podman removes what it can, prints the first failure last and ends with its code.
+    Ok(each(&targets, Cmd::Rmi, Rule::FirstShownLast, |t| {
         match crate::ops::images::rmi(ctx, &store, t, args.force || args.all) {
             Ok(r) => {
                 for n in &r.untagged {
@@ -50,21 +50,9 @@ pub fn run(args: RmiArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                     println!("Deleted: {d}");
                 }
             }
-            Err(e) => {
-                let code = crate::error::exit_code_for(&e);
-                if args.ignore && code == remove::EXIT_RMI_UNKNOWN {
-                    continue;
-                }
-                if failure.is_some() {
-                    eprintln!("Error: {e:#}");
-                } else {
-                    failure = Some(e);
-                }
-            }
+            Err(e) if args.ignore && exit::kind(&e) == Kind::NoSuchImage => {}
+            Err(e) => return Err(e),
         }
-    }
-    match failure {
-        None => Ok(ExitCode::SUCCESS),
-        Some(e) => Err(e),
-    }
+        Ok(())
+    }))
 }

@@ -1,8 +1,9 @@
 //! `rctr start`: start created or exited containers under a detached monitor (the writable
 //! layer of an exited container is kept), or attached with `-a`/`-i`.
-use crate::container::{select, Container, Status};
+use super::exit::Cmd;
+use super::targets::{each, Rule};
+use crate::container::{select, Container, ContainerError, Status};
 use crate::context::Context;
-use crate::error::ExitError;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -35,13 +36,10 @@ pub struct StartArgs {
 /// Start one container detached; an error when it already runs.
 pub fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
     if c.state().status == Status::Running {
-        return Err(ExitError::new(
-            crate::error::EXIT_ENGINE,
-            format!(
-                "container {} is already running: stop it first, or use `rctr restart`",
-                c.name()
-            ),
-        )
+        return Err(ContainerError::AlreadyRunning {
+            name: c.name().to_string(),
+            hint: "stop it first, or use `rctr restart`",
+        }
         .into());
     }
     crate::engine::start(ctx, c, None, crate::engine::Mode::Detached).map(|_| ())
@@ -58,10 +56,11 @@ pub fn run(args: StartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         let (_, c) = targets.into_iter().next().expect("one target");
         let mut c = c?;
         if c.state().status == Status::Running {
-            anyhow::bail!(
-                "container {} is already running: use `rctr logs -f` to follow its output",
-                c.name()
-            );
+            return Err(ContainerError::AlreadyRunning {
+                name: c.name().to_string(),
+                hint: "use `rctr logs -f` to follow its output",
+            }
+            .into());
         }
         let mode = crate::engine::Mode::Attached {
             interactive: args.interactive,
@@ -74,24 +73,15 @@ pub fn run(args: StartArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let mut rc = 0u8;
-    for (arg, c) in targets {
-        let res = c.and_then(|mut c| {
-            if args.all
-                && (c.state().status == Status::Running || !filters.matches(&c, &c.state(), &all))
-            {
-                return Ok(false);
-            }
-            start_detached(ctx, &mut c).map(|()| true)
-        });
-        match res {
-            Ok(true) => println!("{arg}"),
-            Ok(false) => {}
-            Err(e) => {
-                rc = crate::error::exit_code_for(&e);
-                eprintln!("Error: {e:#}");
-            }
+    Ok(each(targets, Cmd::Start, Rule::Last, |(arg, c)| {
+        let mut c = c?;
+        if args.all
+            && (c.state().status == Status::Running || !filters.matches(&c, &c.state(), &all))
+        {
+            return Ok(());
         }
-    }
-    Ok(ExitCode::from(rc))
+        start_detached(ctx, &mut c)?;
+        println!("{arg}");
+        Ok(())
+    }))
 }

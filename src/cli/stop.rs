@@ -1,4 +1,6 @@
 //! `rctr stop`: the stop signal (the image's StopSignal), `-t` seconds, then SIGKILL.
+use super::exit::Cmd;
+use super::targets::{each, Rule};
 use crate::container::{is_not_found, select};
 use crate::context::Context;
 use std::process::ExitCode;
@@ -29,17 +31,13 @@ pub fn run(args: StopArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     for f in &args.cidfile {
         names.push(std::fs::read_to_string(f)?.trim().to_string());
     }
-    let mut rc = 0u8;
-    for (arg, c) in select(ctx, &names, args.all, args.latest)? {
-        let res = c.and_then(|mut c| c.stop(args.time, None));
-        match res {
+    let targets = select(ctx, &names, args.all, args.latest)?;
+    Ok(each(targets, Cmd::Stop, Rule::Last, |(arg, c)| {
+        match c.and_then(|mut c| c.stop(args.time, None)) {
             Ok(()) => println!("{arg}"),
             Err(e) if args.ignore && is_not_found(&e) => {}
-            Err(e) => {
-                eprintln!("Error: {e:#}");
-                rc = crate::error::EXIT_ENGINE;
-            }
+            Err(e) => return Err(e),
         }
-    }
-    Ok(ExitCode::from(rc))
+        Ok(())
+    }))
 }

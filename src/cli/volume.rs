@@ -1,6 +1,7 @@
 //! `rctr volume create|ls|rm|inspect|prune` (podman's flags and output).
+use super::exit::Cmd;
+use super::targets::{each, Rule};
 use crate::context::Context;
-use crate::error::ExitError;
 use crate::volume::{self, Volume, VolumeError};
 use std::process::ExitCode;
 
@@ -132,29 +133,16 @@ pub fn run(args: VolumeArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let names: Vec<String> = if all {
                 volume::list(ctx)?.into_iter().map(|v| v.name).collect()
             } else if names.is_empty() {
-                return Err(ExitError::new(125, "choose the volumes to remove, or --all").into());
+                anyhow::bail!("choose the volumes to remove, or --all");
             } else {
                 names
             };
-            let mut first_err = None;
-            for n in &names {
-                match crate::ops::remove_volume(ctx, n, force) {
-                    Ok(()) => println!("{n}"),
-                    Err(e) => {
-                        eprintln!("Error: {e:#}");
-                        // podman: 1 for a missing volume, 2 for one in use, 125 otherwise.
-                        let code = match e.downcast_ref::<VolumeError>() {
-                            Some(VolumeError::NotFound(_)) => 1,
-                            Some(VolumeError::InUse(..)) => 2,
-                            _ => 125,
-                        };
-                        first_err.get_or_insert(code);
-                    }
-                }
-            }
-            if let Some(code) = first_err {
-                return Ok(ExitCode::from(code));
-            }
+            // podman: 1 for a missing volume, 2 for one in use, 125 otherwise; the first wins.
+            return Ok(each(&names, Cmd::VolumeRm, Rule::First, |n| {
+                crate::ops::remove_volume(ctx, n, force)?;
+                println!("{n}");
+                Ok(())
+            }));
         }
         VolumeCommand::Inspect { format, all, names } => {
             let vols: Vec<Volume> = if all {

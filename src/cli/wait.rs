@@ -1,4 +1,6 @@
 //! `rctr wait`: block until containers stop, print their exit codes.
+use super::exit::Cmd;
+use super::targets::{each, Rule};
 use crate::container::select;
 use crate::context::Context;
 use std::process::ExitCode;
@@ -22,16 +24,13 @@ pub struct WaitArgs {
 }
 
 pub fn run(args: WaitArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let mut rc = 0u8;
-    for (_, c) in select(ctx, &args.containers, false, args.latest)? {
+    let targets = select(ctx, &args.containers, false, args.latest)?;
+    Ok(each(targets, Cmd::Wait, Rule::Last, |(_, c)| {
         match c.and_then(|mut c| c.wait()) {
             Ok(code) => println!("{code}"),
             Err(e) if args.ignore && crate::container::is_not_found(&e) => println!("-1"),
-            Err(e) => {
-                eprintln!("Error: {e:#}");
-                rc = crate::error::EXIT_ENGINE;
-            }
+            Err(e) => return Err(e),
         }
-    }
-    Ok(ExitCode::from(rc))
+        Ok(())
+    }))
 }

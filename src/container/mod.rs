@@ -69,6 +69,20 @@ pub enum ContainerError {
     Ambiguous(String, String),
     #[error("the container name {name:?} is already in use by {id}. You have to remove that container to be able to reuse that name: that name is already in use")]
     NameInUse { name: String, id: String },
+    /// `kill` of a container whose PID 1 is not alive.
+    #[error(
+        "can only kill running containers. {id} is in state {status}: container state improper"
+    )]
+    CannotKill { id: String, status: &'static str },
+    /// `exec` (and the like) on a container that is not running.
+    #[error("can only create exec sessions on running containers: container {name} is {status}: container state improper")]
+    CannotExec { name: String, status: &'static str },
+    /// `rm` without `--force` of a running container (podman's `rm` exits 2 for it).
+    #[error("cannot remove container {0} as it is running - running or paused containers cannot be removed without force: container state improper")]
+    CannotRemoveRunning(String),
+    /// `start` of a running container; `hint` says what to do instead.
+    #[error("container {name} is already running: {hint}")]
+    AlreadyRunning { name: String, hint: &'static str },
 }
 
 /// `<data_dir>/containers`.

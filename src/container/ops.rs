@@ -3,7 +3,6 @@
 //! and every signal goes through a pidfd checked against the recorded start time, so a
 //! reused PID is never hit.
 use super::{live, now_rfc3339, Container, Status};
-use crate::error::ExitError;
 use anyhow::bail;
 use std::time::Duration;
 
@@ -37,11 +36,11 @@ impl Container {
     pub fn kill(&self, sig: i32) -> anyhow::Result<()> {
         match self.live_pid() {
             Some(p) if live::signal(p, sig) => Ok(()),
-            _ => bail!(
-                "can only kill running containers. {} is in state {}: container state improper",
-                self.id(),
-                self.state().status.as_str()
-            ),
+            _ => Err(super::ContainerError::CannotKill {
+                id: self.id().to_string(),
+                status: self.state().status.as_str(),
+            }
+            .into()),
         }
     }
 
@@ -115,14 +114,10 @@ impl Container {
     /// The error `exec`/`attach`-style commands give for a container that is not running.
     pub fn require_running(&self) -> anyhow::Result<live::ProcId> {
         self.live_pid().ok_or_else(|| {
-            ExitError::new(
-                crate::error::EXIT_ENGINE,
-                format!(
-                    "can only create exec sessions on running containers: container {} is {}: container state improper",
-                    self.name(),
-                    self.state().status.as_str()
-                ),
-            )
+            super::ContainerError::CannotExec {
+                name: self.name().to_string(),
+                status: self.state().status.as_str(),
+            }
             .into()
         })
     }

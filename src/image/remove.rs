@@ -1,12 +1,20 @@
 //! Image names on top of the store: tag, untag, podman's normalization of a new tag, and
-//! `rmi`'s exit codes. Removing an image a container may use is a rule spanning both:
-//! [`crate::ops::images`].
+//! the removal errors callers tell apart. Removing an image a container may use is a rule
+//! spanning both: [`crate::ops::images`].
 use crate::storage::Store;
 use anyhow::bail;
 
-/// podman rmi exit codes: 1 = an image did not exist, 2 = an image is in use.
-pub const EXIT_RMI_UNKNOWN: u8 = 1;
-pub const EXIT_RMI_IN_USE: u8 = 2;
+/// Why an image could not be removed, for callers that branch on it (`rmi --ignore`, and
+/// the CLI's exit codes: podman's `rmi` exits 1 and 2 for these, see `cli/exit.rs`).
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// No image has this name, ID or ID prefix.
+    #[error("{0}: image not known")]
+    NotKnown(String),
+    /// Containers (their short IDs, comma-separated) were created from it.
+    #[error("image used by {0}: image is in use by a container: remove the container(s) first or use --force")]
+    InUse(String),
+}
 
 /// What a removal did, for podman's `Untagged:` / `Deleted:` lines.
 #[derive(Debug, Default)]

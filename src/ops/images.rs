@@ -1,12 +1,11 @@
 //! `rmi` and `image prune` (podman's libimage rules): an image a container was created from
 //! is "in use". The container records (src/container/) say which image each container was
-//! created from. `rmi` refuses to remove an image a container uses (podman exit 2) unless
+//! created from. `rmi` refuses to remove an image a container uses ([`ImageError::InUse`]) unless
 //! forced; forced removal removes the (stopped) containers first, as podman does. A RUNNING
 //! container is never stopped from here: the user is told to `rctr rm -f` it.
 use crate::container::{Container, Status};
 use crate::context::Context;
-use crate::error::ExitError;
-use crate::image::remove::{untag, Removed, EXIT_RMI_IN_USE, EXIT_RMI_UNKNOWN};
+use crate::image::remove::{untag, ImageError, Removed};
 use crate::storage::{ImageRecord, Store};
 use anyhow::bail;
 
@@ -42,7 +41,7 @@ fn remove_containers(ctx: &Context, users: &[(String, String, bool)]) -> anyhow:
 /// (and the layers nobody else needs).
 pub fn rmi(ctx: &Context, store: &Store, input: &str, force: bool) -> anyhow::Result<Removed> {
     let Some(img) = store.resolve_image(input)? else {
-        return Err(ExitError::new(EXIT_RMI_UNKNOWN, format!("{input}: image not known")).into());
+        return Err(ImageError::NotKnown(input.to_string()).into());
     };
     let by_name = store.load_names()?.matching_name(input);
     if let Some(name) = &by_name {
@@ -74,14 +73,7 @@ pub fn delete(
     if !users.is_empty() {
         if !force {
             let ids: Vec<&str> = users.iter().map(|u| &u.0[..12.min(u.0.len())]).collect();
-            return Err(ExitError::new(
-                EXIT_RMI_IN_USE,
-                format!(
-                    "image used by {}: image is in use by a container: remove the container(s) first or use --force",
-                    ids.join(", ")
-                ),
-            )
-            .into());
+            return Err(ImageError::InUse(ids.join(", ")).into());
         }
         remove_containers(ctx, &users)?;
     }

@@ -25,7 +25,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{ExitCode, Stdio};
 
 /// What `rctr exec` asked for.
@@ -292,17 +292,7 @@ fn enter_and_spawn(target: ProcId, payload: Payload, sock: &Channel) -> Result<u
     std::env::set_current_dir("/").map_err(|e| rt(format!("chdir / in the container: {e}")))?;
     let mut process = payload.process;
     if let Some(u) = &payload.user {
-        let passwd = process::read_small_file(Path::new("/etc/passwd"));
-        let group = process::read_small_file(Path::new("/etc/group"));
-        let eu = process::resolve_user(u, &passwd, &group).map_err(rt)?;
-        let user = process.user_mut();
-        user.set_uid(eu.uid);
-        user.set_gid(eu.gid);
-        user.set_additional_gids(Some(eu.additional_gids.clone()));
-        let mut env = process.env().clone().unwrap_or_default();
-        env.retain(|e| !e.starts_with("HOME="));
-        env.push(format!("HOME={}", eu.home.as_deref().unwrap_or("/")));
-        process.set_env(Some(env));
+        crate::runtime::user::apply(&mut process, u).map_err(|e| rt(e.0))?;
     }
     let tty = if payload.tty {
         let (m, s, _) =
@@ -366,23 +356,9 @@ fn child_setup(p: &Process, bpf: Option<&[u8]>, tty: Option<&OwnedFd>) -> StartF
             return StartFailure::Runtime(format!("{e:#}"));
         }
     }
-    // The same order as the runtime's process setup: without no_new_privs the filter goes in
-    // while we still hold CAP_SYS_ADMIN (before the ids and capabilities change), with it
-    // after no_new_privs is set.
-    let nnp = p.no_new_privileges().unwrap_or(false);
-    let rt = |e: anyhow::Error| StartFailure::Runtime(format!("{e:#}"));
-    if let (Some(prog), false) = (bpf, nnp) {
-        if let Err(e) = crate::runtime::seccomp::install(prog) {
-            return rt(e);
-        }
-    }
-    if let Err(e) = process::finalize(p, None) {
-        return rt(e);
-    }
-    if let (Some(prog), true) = (bpf, nnp) {
-        if let Err(e) = crate::runtime::seccomp::install(prog) {
-            return rt(e);
-        }
+    // One order for the seccomp filter, the ids and the capabilities: the runtime's.
+    if let Err(e) = process::finalize(p, bpf) {
+        return StartFailure::Runtime(format!("{e:#}"));
     }
     process::exec(p)
 }

@@ -386,25 +386,7 @@ fn prepare(
     trace::step("pid1", "masked and read-only paths done");
     let mut process = spec.process().clone().unwrap_or_default();
     if let Some(u) = spec.annotations().as_ref().and_then(|a| a.get(ANN_USER)) {
-        let passwd = process::read_small_file(Path::new("/etc/passwd"));
-        let group = process::read_small_file(Path::new("/etc/group"));
-        let eu = process::resolve_user(u, &passwd, &group).map_err(process::UserError)?;
-        let user = process.user_mut();
-        user.set_uid(eu.uid);
-        user.set_gid(eu.gid);
-        let mut gids = user.additional_gids().clone().unwrap_or_default();
-        gids.extend(
-            eu.additional_gids
-                .iter()
-                .filter(|g| !gids.contains(g))
-                .collect::<Vec<_>>(),
-        );
-        user.set_additional_gids(Some(gids));
-        let mut env = process.env().clone().unwrap_or_default();
-        if !env.iter().any(|e| e.starts_with("HOME=")) {
-            env.push(format!("HOME={}", eu.home.as_deref().unwrap_or("/")));
-            process.set_env(Some(env));
-        }
+        super::user::apply(&mut process, u)?;
     }
     // podman creates a missing working directory.
     let cwd = process.cwd().clone();

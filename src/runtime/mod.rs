@@ -29,6 +29,7 @@ pub mod process;
 pub mod pty;
 pub mod rootfs;
 pub mod seccomp;
+pub mod syscall;
 pub mod user;
 
 pub use init::main as init_main;

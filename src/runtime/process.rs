@@ -5,14 +5,15 @@
 //!
 //! Everything here runs in the single-threaded helper, inside the container's namespaces and
 //! after `pivot_root`, so paths are container paths.
-use super::{caps, seccomp};
+use super::caps;
+use super::syscall::{Linux, Syscall};
 use anyhow::{anyhow, Context as _};
 use oci_spec::runtime::{PosixRlimitType, Process};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-pub use super::user::{read_small_file, resolve_user, ExecUser};
+pub use super::user::{read_small_file, resolve_user, ExecUser, UserError};
 
 /// Why the container's command could not be started, with podman's exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,50 +65,6 @@ fn errno() -> std::io::Error {
     std::io::Error::last_os_error()
 }
 
-fn check(rc: libc::c_int, what: &str) -> anyhow::Result<()> {
-    if rc < 0 {
-        return Err(anyhow!("{what}: {}", errno()));
-    }
-    Ok(())
-}
-
-/// Set the three capability sets with `capset(2)` (version 3: 64-bit sets).
-fn capset(effective: u64, permitted: u64, inheritable: u64) -> anyhow::Result<()> {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let hdr = Header {
-        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
-        pid: 0,
-    };
-    let lo = |m: u64| m as u32;
-    let hi = |m: u64| (m >> 32) as u32;
-    let data = [
-        Data {
-            effective: lo(effective),
-            permitted: lo(permitted),
-            inheritable: lo(inheritable),
-        },
-        Data {
-            effective: hi(effective),
-            permitted: hi(permitted),
-            inheritable: hi(inheritable),
-        },
-    ];
-    // SAFETY: header and two data structs laid out as linux/capability.h requires.
-    let rc = unsafe { libc::syscall(libc::SYS_capset, &hdr, data.as_ptr()) };
-    check(rc as i32, "capset")
-}
-
 fn cap_mask(set: &Option<oci_spec::runtime::Capabilities>) -> u64 {
     let names: Vec<String> = set.iter().flatten().map(|c| c.to_string()).collect();
     caps::mask(names.iter().map(|s| s.as_str()))
@@ -122,133 +79,78 @@ pub fn setgroups_allowed() -> bool {
 }
 
 /// Everything between "the root filesystem is in place" and `execve` (`seccomp_bpf` from
-/// [`seccomp::bpf`]), in the order that keeps
-/// each step legal: rlimits (raising a hard limit needs CAP_SYS_RESOURCE), seccomp without
-/// `no_new_privs` (needs CAP_SYS_ADMIN), bounding set, ids (with KEEPCAPS), capability sets,
-/// ambient set, umask, `no_new_privs` + seccomp, working directory, fd hygiene.
+/// [`seccomp::bpf`]), with the real syscalls: see [`finalize_with`].
 pub fn finalize(process: &Process, seccomp_bpf: Option<&[u8]>) -> anyhow::Result<()> {
+    finalize_with(&Linux, process, seccomp_bpf)
+}
+
+/// The process setup in the order that keeps each step legal: rlimits (raising a hard limit
+/// needs CAP_SYS_RESOURCE), seccomp without `no_new_privs` (needs CAP_SYS_ADMIN, so before
+/// the ids change), bounding set, ids (with KEEPCAPS, so the permitted set survives setuid),
+/// capability sets, ambient set, umask, `no_new_privs` then seccomp (the filter may forbid
+/// prctl), working directory, parent-death signal (cleared by the id change), fd hygiene.
+pub fn finalize_with(
+    sys: &impl Syscall,
+    process: &Process,
+    seccomp_bpf: Option<&[u8]>,
+) -> anyhow::Result<()> {
     for rl in process.rlimits().iter().flatten() {
         let res = rlimit_resource(rl.typ()).context("unknown rlimit")?;
-        let lim = libc::rlimit {
-            rlim_cur: rl.soft(),
-            rlim_max: rl.hard(),
-        };
-        // SAFETY: plain syscall with a valid struct.
-        check(
-            unsafe { libc::setrlimit(res, &lim) },
-            &format!("setrlimit {}", rl.typ()),
-        )?;
+        sys.setrlimit(res, rl.soft(), rl.hard())
+            .with_context(|| format!("setrlimit {}", rl.typ()))?;
     }
     let nnp = process.no_new_privileges().unwrap_or(false);
     if let (Some(prog), false) = (seccomp_bpf, nnp) {
-        seccomp::install(prog)?;
+        sys.seccomp(prog)?;
     }
     let c = process.capabilities().clone().unwrap_or_default();
     let bounding = cap_mask(c.bounding());
     for cap in 0..=caps::last_cap() {
         if bounding & (1u64 << cap) == 0 {
-            // SAFETY: prctl with integer arguments.
-            let rc = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
-            if rc < 0 && errno().raw_os_error() != Some(libc::EINVAL) {
-                return Err(anyhow!(
-                    "dropping {} from the bounding set: {}",
-                    caps::NAMES[cap as usize],
-                    errno()
-                ));
-            }
+            sys.capbset_drop(cap).with_context(|| {
+                format!(
+                    "dropping {} from the bounding set",
+                    caps::NAMES.get(cap as usize).copied().unwrap_or("?")
+                )
+            })?;
         }
     }
     let user = process.user();
-    // SAFETY: prctl with integer arguments.
-    check(
-        unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) },
-        "PR_SET_KEEPCAPS",
-    )?;
-    if setgroups_allowed() {
+    sys.set_keepcaps(true).context("PR_SET_KEEPCAPS")?;
+    if sys.setgroups_allowed() {
         let gids: Vec<libc::gid_t> = user.additional_gids().clone().unwrap_or_default();
-        // SAFETY: valid pointer and length.
-        check(
-            unsafe { libc::setgroups(gids.len(), gids.as_ptr()) },
-            "setgroups",
-        )?;
+        sys.setgroups(&gids).context("setgroups")?;
     }
     let (uid, gid) = (user.uid(), user.gid());
-    // SAFETY: plain syscalls.
-    if unsafe { libc::setresgid(gid, gid, gid) } < 0 {
-        return Err(unmapped("group", gid, errno()));
-    }
-    if unsafe { libc::setresuid(uid, uid, uid) } < 0 {
-        return Err(unmapped("user", uid, errno()));
-    }
-    check(
-        unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 0, 0, 0, 0) },
-        "PR_SET_KEEPCAPS",
-    )?;
-    capset(
+    sys.setresgid(gid).map_err(|e| unmapped("group", gid, e))?;
+    sys.setresuid(uid).map_err(|e| unmapped("user", uid, e))?;
+    sys.set_keepcaps(false).context("PR_SET_KEEPCAPS")?;
+    sys.capset(
         cap_mask(c.effective()),
         cap_mask(c.permitted()),
         cap_mask(c.inheritable()),
-    )?;
-    // SAFETY: prctl with integer arguments.
-    unsafe {
-        libc::prctl(
-            libc::PR_CAP_AMBIENT,
-            libc::PR_CAP_AMBIENT_CLEAR_ALL,
-            0,
-            0,
-            0,
-        );
-    }
+    )
+    .context("capset")?;
+    sys.ambient_clear();
     let ambient = cap_mask(c.ambient());
-    for cap in 0..64u32 {
-        if ambient & (1u64 << cap) != 0 {
-            // SAFETY: prctl with integer arguments.
-            let rc = unsafe {
-                libc::prctl(
-                    libc::PR_CAP_AMBIENT,
-                    libc::PR_CAP_AMBIENT_RAISE,
-                    cap as libc::c_ulong,
-                    0,
-                    0,
-                )
-            };
-            check(rc, "raising an ambient capability")?;
-        }
+    for cap in (0..64u32).filter(|cap| ambient & (1u64 << cap) != 0) {
+        sys.ambient_raise(cap)
+            .context("raising an ambient capability")?;
     }
-    // SAFETY: plain syscall.
-    unsafe { libc::umask(user.umask().unwrap_or(0o022) as libc::mode_t) };
+    sys.umask(user.umask().unwrap_or(0o022));
     if nnp {
-        // SAFETY: prctl with integer arguments.
-        check(
-            unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) },
-            "PR_SET_NO_NEW_PRIVS",
-        )?;
+        sys.no_new_privs().context("PR_SET_NO_NEW_PRIVS")?;
         if let Some(prog) = seccomp_bpf {
-            seccomp::install(prog)?;
+            sys.seccomp(prog)?;
         }
     }
-    enter_cwd(process.cwd())?;
+    sys.enter_cwd(process.cwd())?;
     // The kernel clears the parent-death signal when credentials change: set it again so the
     // container cannot outlive its runtime (this survives execve).
-    // SAFETY: prctl with integer arguments.
-    unsafe {
-        libc::prctl(
-            libc::PR_SET_PDEATHSIG,
-            libc::SIGKILL as libc::c_ulong,
-            0,
-            0,
-            0,
-        )
-    };
-    close_host_fds();
+    sys.parent_death_signal();
+    sys.close_host_fds();
     Ok(())
 }
-
-/// The container's user cannot be set up (unknown name, unmapped ID): podman reports these
-/// as "cannot invoke" (126), not as engine failures.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UserError(pub String);
 
 /// The highest container ID + 1 mapped in this user namespace's `kind` map.
 fn mapped_span(kind: &str) -> u64 {
@@ -518,3 +420,7 @@ mod tests {
         assert_eq!(e.exit_code(), 126);
     }
 }
+
+#[cfg(test)]
+#[path = "process_order_tests.rs"]
+mod order_tests;

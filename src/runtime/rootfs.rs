@@ -255,13 +255,18 @@ pub fn populate(spec: &Spec, rootfs: &Path, layered: bool) -> anyhow::Result<Own
 /// Make `root` the process's root and detach the old one entirely (nothing of the host's tree
 /// stays reachable from the container).
 pub fn pivot(root: &OwnedFd) -> anyhow::Result<()> {
-    rustix::process::fchdir(root).context("fchdir to the new root")?;
+    pivot_with(&super::syscall::Linux, root.as_fd())
+}
+
+/// [`pivot`] over a [`Syscall`](super::syscall::Syscall): the old root is detached before
+/// anything else runs, and the process ends in the new `/`.
+pub fn pivot_with(sys: &impl super::syscall::Syscall, root: BorrowedFd<'_>) -> anyhow::Result<()> {
+    sys.fchdir(root).context("fchdir to the new root")?;
     // pivot_root(".", ".") stacks the old root under the new one; unmounting "." then
     // removes it (the trick runc uses: no put_old directory needed in the image).
-    rustix::process::pivot_root(".", ".").context("pivot_root")?;
-    rustix::mount::unmount(".", rustix::mount::UnmountFlags::DETACH)
-        .context("detaching the old root")?;
-    rustix::process::chdir("/").context("chdir /")?;
+    sys.pivot_root_dot().context("pivot_root")?;
+    sys.detach_dot().context("detaching the old root")?;
+    sys.chdir_root().context("chdir /")?;
     Ok(())
 }
 

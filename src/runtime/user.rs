@@ -1,5 +1,6 @@
 //! The container's user: podman's `-u user[:group]` resolved against the image's own passwd
 //! and group files (read inside the container, after its root is mounted).
+use oci_spec::runtime::Process;
 use std::path::Path;
 
 /// A user resolved against the container's `/etc/passwd` and `/etc/group`.
@@ -82,6 +83,45 @@ pub fn resolve_user(spec: &str, passwd: &str, group: &str) -> Result<ExecUser, S
         additional_gids,
         home,
     })
+}
+
+/// The container's user cannot be set up (unknown name, unmapped ID). The caller picks the
+/// exit code: podman reports it as "cannot invoke" (126) at start, as an engine error (125)
+/// for exec, where libpod resolves the user before the runtime runs.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+/// Resolve `-u user[:group]` against the container's own `/etc/passwd` and `/etc/group` (the
+/// caller is inside its mount namespace, after pivot_root) and apply it to `process`: the one
+/// user resolution for the first process and for exec.
+pub fn apply(process: &mut Process, spec: &str) -> Result<(), UserError> {
+    let passwd = read_small_file(Path::new("/etc/passwd"));
+    let group = read_small_file(Path::new("/etc/group"));
+    let eu = resolve_user(spec, &passwd, &group).map_err(UserError)?;
+    apply_resolved(process, &eu);
+    Ok(())
+}
+
+/// libpod's rules for both start and exec: the ids of the resolved user; its groups *added*
+/// to the ones the container was created with (`--group-add`); `HOME` from passwd only when
+/// the environment does not already set it (`-e HOME=…` or the image's `Env` win).
+pub fn apply_resolved(process: &mut Process, eu: &ExecUser) {
+    let user = process.user_mut();
+    user.set_uid(eu.uid);
+    user.set_gid(eu.gid);
+    let mut gids = user.additional_gids().clone().unwrap_or_default();
+    for g in &eu.additional_gids {
+        if !gids.contains(g) {
+            gids.push(*g);
+        }
+    }
+    user.set_additional_gids(Some(gids));
+    let mut env = process.env().clone().unwrap_or_default();
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        env.push(format!("HOME={}", eu.home.as_deref().unwrap_or("/")));
+        process.set_env(Some(env));
+    }
 }
 
 /// Read a small regular file from the container (its passwd/group). A FIFO or device planted

@@ -14,8 +14,26 @@ pub enum RuntimeDirSource {
     Xdg,
     /// `--runroot` given on the command line.
     Flag,
-    /// A private fallback under the temp dir; the string says why XDG was not used.
-    Fallback(String),
+    /// A private fallback under the temp dir, and why XDG was not used.
+    Fallback(XdgRejected),
+}
+
+/// Why `$XDG_RUNTIME_DIR` was not used; `doctor` picks its fix by the kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XdgRejected {
+    #[error("XDG_RUNTIME_DIR is not set")]
+    Unset,
+    #[error("XDG_RUNTIME_DIR is not an absolute path")]
+    NotAbsolute,
+    #[error("XDG_RUNTIME_DIR {} does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("XDG_RUNTIME_DIR {} is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// su/sudo keep the caller's variable: it points at another user's dir.
+    #[error("XDG_RUNTIME_DIR {} is owned by uid {owner}, not {uid}", .path.display())]
+    NotOurs { path: PathBuf, owner: u32, uid: u32 },
+    #[error("XDG_RUNTIME_DIR {} has mode {mode:o}, not 0700", .path.display())]
+    OpenToOthers { path: PathBuf, mode: u32 },
 }
 
 #[derive(Debug, Clone)]
@@ -225,23 +243,20 @@ pub fn choose_runtime_dir(
         .unwrap_or_else(|| PathBuf::from("/tmp"));
     let fallback = tmp.join(format!("rctr-run-{uid}"));
     let why = match xdg {
-        None => "XDG_RUNTIME_DIR is not set".to_string(),
-        Some(p) if p.as_os_str().is_empty() || !p.is_absolute() => {
-            "XDG_RUNTIME_DIR is not an absolute path".to_string()
-        }
+        None => XdgRejected::Unset,
+        Some(p) if p.as_os_str().is_empty() || !p.is_absolute() => XdgRejected::NotAbsolute,
         Some(p) => match std::fs::symlink_metadata(&p) {
-            Err(_) => format!("XDG_RUNTIME_DIR {} does not exist", p.display()),
-            Ok(m) if !m.is_dir() => format!("XDG_RUNTIME_DIR {} is not a directory", p.display()),
-            Ok(m) if m.uid() != uid => format!(
-                "XDG_RUNTIME_DIR {} is owned by uid {}, not {uid}",
-                p.display(),
-                m.uid()
-            ),
-            Ok(m) if m.permissions().mode() & 0o077 != 0 => format!(
-                "XDG_RUNTIME_DIR {} has mode {:o}, not 0700",
-                p.display(),
-                m.permissions().mode() & 0o7777
-            ),
+            Err(_) => XdgRejected::Missing(p),
+            Ok(m) if !m.is_dir() => XdgRejected::NotADirectory(p),
+            Ok(m) if m.uid() != uid => XdgRejected::NotOurs {
+                path: p,
+                owner: m.uid(),
+                uid,
+            },
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => XdgRejected::OpenToOthers {
+                path: p,
+                mode: m.permissions().mode() & 0o7777,
+            },
             Ok(_) => return (p, RuntimeDirSource::Xdg),
         },
     };
@@ -290,15 +305,24 @@ mod tests {
         assert_eq!(p, PathBuf::from(format!("/t/rctr-run-{uid}")));
         assert!(matches!(s, RuntimeDirSource::Fallback(_)));
         let (_, s) = choose_runtime_dir(Some("/nonexistent-xyz".into()), uid, &e);
-        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("does not exist")));
+        assert!(matches!(
+            s,
+            RuntimeDirSource::Fallback(XdgRejected::Missing(_))
+        ));
         let td = tempfile::tempdir().unwrap();
         std::fs::set_permissions(td.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let (_, s) = choose_runtime_dir(Some(td.path().into()), uid, &e);
-        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("0700")));
+        assert!(matches!(
+            s,
+            RuntimeDirSource::Fallback(XdgRejected::OpenToOthers { .. })
+        ));
         std::fs::set_permissions(td.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         let (p, s) = choose_runtime_dir(Some(td.path().into()), uid, &e);
         assert_eq!((p.as_path(), s), (td.path(), RuntimeDirSource::Xdg));
         let (_, s) = choose_runtime_dir(Some(td.path().into()), uid + 1, &e);
-        assert!(matches!(s, RuntimeDirSource::Fallback(w) if w.contains("owned by")));
+        assert!(matches!(
+            s,
+            RuntimeDirSource::Fallback(XdgRejected::NotOurs { .. })
+        ));
     }
 }

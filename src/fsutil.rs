@@ -41,20 +41,30 @@ pub fn atomic_write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow:
     atomic_write(path, &v)
 }
 
-/// A unique temp name next to `path` (same filesystem, so `rename` is atomic).
-pub fn temp_sibling(path: &Path) -> PathBuf {
+/// A suffix unique among all rctr processes on this host: pid, a clock reading (pids are
+/// reused, and a crashed process's temp names may still be on disk) and a per-process counter.
+pub fn unique_suffix() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}-{:08x}{:x}",
+        std::process::id(),
+        t,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A unique temp name next to `path` (same filesystem, so `rename` is atomic).
+pub fn temp_sibling(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(
-        ".tmp-{}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed),
-        name
-    ))
+    path.with_file_name(format!(".tmp-{}-{}", unique_suffix(), name))
 }
 
 /// An advisory `flock` held until dropped (the lock file itself is never deleted, so two

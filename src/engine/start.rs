@@ -70,10 +70,11 @@ fn start_lock(c: &mut Container) -> anyhow::Result<crate::fsutil::FileLock> {
         return Err(ContainerError::NotFound(c.id().to_string()).into());
     }
     if c.state().status == Status::Running {
-        return Err(ExitError::new(
-            crate::error::EXIT_ENGINE,
-            format!("container {} is already running", c.name()),
-        )
+        // Another rctr started it between our check and this lock.
+        return Err(ContainerError::AlreadyRunning {
+            name: c.name().to_string(),
+            hint: "another rctr started it meanwhile",
+        }
         .into());
     }
     Ok(lock)

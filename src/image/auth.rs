@@ -221,6 +221,8 @@ fn helper_get(name: &str, registry: &str) -> anyhow::Result<Option<Credentials>>
     let out = child.wait_with_output()?;
     if !out.status.success() {
         let msg = String::from_utf8_lossy(&out.stdout);
+        // The credential-helper protocol says "no entry" only in words (docker-credential-
+        // helpers' errCredentialsNotFound text); matching it is the protocol, not a guess.
         if msg.contains("credentials not found") {
             return Ok(None);
         }

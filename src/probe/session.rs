@@ -93,6 +93,8 @@ pub struct Dirs {
     pub runtime_source: String,
     /// Why XDG_RUNTIME_DIR was not used (fallback only).
     pub runtime_fallback_reason: Option<String>,
+    #[serde(skip)]
+    pub runtime_fallback: Option<crate::context::XdgRejected>,
     pub xdg_runtime_dir: Option<String>,
     pub tmp_dir: PathBuf,
 }
@@ -101,7 +103,7 @@ pub fn dirs(ctx: &Context) -> Dirs {
     let (src, why) = match &ctx.runtime_source {
         RuntimeDirSource::Xdg => ("XDG_RUNTIME_DIR", None),
         RuntimeDirSource::Flag => ("--runroot", None),
-        RuntimeDirSource::Fallback(w) => ("fallback", Some(w.clone())),
+        RuntimeDirSource::Fallback(w) => ("fallback", Some(w)),
     };
     let home_set = ctx.var("HOME").is_some_and(|h| !h.is_empty());
     Dirs {
@@ -112,7 +114,8 @@ pub fn dirs(ctx: &Context) -> Dirs {
         runtime_base: ctx.runtime_base.clone(),
         runtime_dir: ctx.runtime_dir(),
         runtime_source: src.into(),
-        runtime_fallback_reason: why,
+        runtime_fallback_reason: why.map(|w| w.to_string()),
+        runtime_fallback: why.cloned(),
         xdg_runtime_dir: ctx
             .var("XDG_RUNTIME_DIR")
             .map(|v| v.to_string_lossy().into_owned()),

@@ -98,7 +98,7 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     match helper(&mut a) {
         Ok(code) => Ok(ExitCode::from(code)),
         Err(e) => {
-            let msg = format!("{e:#}");
+            let msg = process::describe(&e);
             match &a.chan {
                 Some(c) => {
                     let f = StartMsg::Failed(Failure::new(FailureKind::Runtime, msg));
@@ -317,7 +317,7 @@ fn container_init(
         .transpose()
     {
         Ok(p) => p,
-        Err(e) => return fail(StartFailure::Runtime(format!("{e:#}"))),
+        Err(e) => return fail(StartFailure::runtime(&e)),
     };
     trace::step("pid1", "seccomp program ready");
     let mut spec = spec.clone();
@@ -355,13 +355,12 @@ fn released(chan_fd: BorrowedFd<'_>) -> bool {
 
 /// podman's exit code for a setup error: a user that cannot be set up is 126.
 fn classify(e: anyhow::Error) -> StartFailure {
-    let msg = format!("{e:#}");
     if e.chain()
         .any(|c| c.downcast_ref::<process::UserError>().is_some())
     {
-        StartFailure::CannotInvoke(msg)
+        StartFailure::CannotInvoke(format!("{e:#}"))
     } else {
-        StartFailure::Runtime(msg)
+        StartFailure::runtime(&e)
     }
 }
 

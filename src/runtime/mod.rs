@@ -224,7 +224,7 @@ pub fn start(
     mapping: &IdMapping,
     opts: StartOptions,
 ) -> Result<Started, StartFailure> {
-    let rt = |e: anyhow::Error| StartFailure::Runtime(format!("{e:#}"));
+    let rt = |e: anyhow::Error| StartFailure::runtime(&e);
     let (ours, low) = chan::pair().map_err(|e| rt(e.into()))?;
     // Keep the helper's end clear of the fd numbers spawn_mapped dup2()s onto (3).
     let theirs = rustix::io::fcntl_dupfd_cloexec(&low, 10).map_err(|e| rt(e.into()))?;
@@ -308,7 +308,7 @@ pub fn start(
     }
     if let Some(f) = failure {
         let _ = wait_retry(&mut helper);
-        return Err(below_floor(f));
+        return Err(f);
     }
     Ok(Started {
         pid: pid.unwrap_or(0),
@@ -329,22 +329,6 @@ fn release(hook: PreStartHook, pid: i32, chan: &crate::wire::Channel) -> Result<
         t0.elapsed().as_micros()
     );
     Ok(())
-}
-
-/// A system call the kernel does not have (ENOSYS) means a kernel below rctr's floor: say
-/// so, instead of leaving the user with "Function not implemented".
-fn below_floor(f: StartFailure) -> StartFailure {
-    match f {
-        StartFailure::Runtime(m) if m.contains("Function not implemented") => {
-            let release = nix::sys::utsname::uname()
-                .map(|u| u.release().to_string_lossy().into_owned())
-                .unwrap_or_default();
-            StartFailure::Runtime(format!(
-                "{m}: kernel {release} lacks a system call rctr needs (rctr supports Linux 5.10 and newer; `rctr doctor` names what is missing)"
-            ))
-        }
-        f => f,
-    }
 }
 
 // Wait-status decoding lives in one place for every caller.

@@ -153,6 +153,12 @@ pub(super) fn fs_log(fs: &OwnedFd) -> String {
     }
 }
 
+/// A failed mount call as an error whose chain keeps the errno (an `io::Error`), so a
+/// caller can branch on the kind (ENOENT, ENOSYS) instead of on the text.
+fn os_err(e: rustix::io::Errno, what: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(std::io::Error::from(e)).context(what.to_string())
+}
+
 /// Create a detached mount of filesystem `fstype` with `data` options and `attrs`.
 pub fn fs_mount(
     fstype: &str,
@@ -160,8 +166,8 @@ pub fn fs_mount(
     data: &[(String, Option<String>)],
     attrs: u64,
 ) -> anyhow::Result<Mnt> {
-    let fs =
-        fsopen(fstype, FsOpenFlags::FSOPEN_CLOEXEC).map_err(|e| anyhow!("fsopen {fstype}: {e}"))?;
+    let fs = fsopen(fstype, FsOpenFlags::FSOPEN_CLOEXEC)
+        .map_err(|e| os_err(e, format!("fsopen {fstype}")))?;
     let res = (|| -> rustix::io::Result<OwnedFd> {
         if let Some(s) = source {
             fsconfig_set_string(&fs, "source", s)?;
@@ -176,7 +182,7 @@ pub fn fs_mount(
         fsmount(&fs, FsMountFlags::FSMOUNT_CLOEXEC, attr_flags(attrs))
     })();
     res.map(Mnt::from)
-        .map_err(|e| anyhow!("mounting {fstype}: {e}{}", fs_log(&fs)))
+        .map_err(|e| os_err(e, format!("mounting {fstype}{}", fs_log(&fs))))
 }
 
 /// Escape `\`, `:` and `,` in a path for the legacy overlay/fuse-overlayfs option string.
@@ -236,7 +242,10 @@ pub fn bind_tree(
     if recursive {
         fl |= OpenTreeFlags::AT_RECURSIVE;
     }
-    let fd = open_tree(CWD, src, fl).map_err(|e| anyhow!("{}: {e}", src.display()))?;
+    // The errno stays in the chain (as an io::Error) so a caller can branch on its kind.
+    let fd = open_tree(CWD, src, fl).map_err(|e| {
+        anyhow::Error::new(std::io::Error::from(e)).context(src.display().to_string())
+    })?;
     let mut mnt = Mnt::from(fd);
     if set != 0 || clear != 0 || propagation != 0 {
         match setattr_checked(mnt.fd.as_fd(), "", recursive, set, clear, propagation) {
@@ -249,7 +258,10 @@ pub fn bind_tree(
                     propagation,
                 })
             }
-            Err(e) => return Err(anyhow!("setting mount flags on {}: {e}", src.display())),
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("setting mount flags on {}", src.display())))
+            }
         }
     }
     Ok(mnt)
@@ -266,8 +278,8 @@ pub fn bind_null() -> anyhow::Result<Mnt> {
         OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| anyhow!("/dev/null: {e}"))?;
-    let st = rustix::fs::fstat(&fd).map_err(|e| anyhow!("/dev/null: {e}"))?;
+    .map_err(|e| os_err(e, "/dev/null"))?;
+    let st = rustix::fs::fstat(&fd).map_err(|e| os_err(e, "/dev/null"))?;
     let is_null = rustix::fs::FileType::from_raw_mode(st.st_mode)
         == rustix::fs::FileType::CharacterDevice
         && rustix::fs::major(st.st_rdev) == 1
@@ -284,7 +296,7 @@ pub fn bind_null() -> anyhow::Result<Mnt> {
             | OpenTreeFlags::OPEN_TREE_CLOEXEC
             | OpenTreeFlags::AT_EMPTY_PATH,
     )
-    .map_err(|e| anyhow!("/dev/null: {e}"))?;
+    .map_err(|e| os_err(e, "/dev/null"))?;
     Ok(Mnt::from(mnt))
 }
 
@@ -348,7 +360,7 @@ pub fn clone_detached(mnt: &Mnt) -> anyhow::Result<Option<Mnt>> {
             CLONE_DETACHED.set(false);
             Ok(None)
         }
-        Err(e) => Err(anyhow!("cloning a mount: {e}")),
+        Err(e) => Err(os_err(e, "cloning a mount")),
     }
 }
 
@@ -420,9 +432,9 @@ pub fn refuse_symlinked_kernel_target(root: BorrowedFd, dest: &Path) -> anyhow::
             "the image makes {} a symbolic link: refusing to mount there",
             dest.display()
         )),
-        Err(e) => Err(anyhow!(
-            "resolving {} in the container: {e}",
-            dest.display()
+        Err(e) => Err(os_err(
+            e,
+            format!("resolving {} in the container", dest.display()),
         )),
     }
 }
@@ -451,9 +463,9 @@ fn resolve_depth(root: BorrowedFd, dest: &Path, want: Want, depth: u32) -> anyho
         Ok(fd) => return Ok(fd),
         Err(rustix::io::Errno::NOENT) => {}
         Err(e) => {
-            return Err(anyhow!(
-                "resolving {} in the container: {e}",
-                dest.display()
+            return Err(os_err(
+                e,
+                format!("resolving {} in the container", dest.display()),
             ))
         }
     }
@@ -483,7 +495,7 @@ fn resolve_depth(root: BorrowedFd, dest: &Path, want: Want, depth: u32) -> anyho
                     Err(rustix::io::Errno::EXIST) => {
                         // A dangling symlink: create what it points to, inside the root.
                         let target = rustix::fs::readlinkat(&parent, name, Vec::new())
-                            .map_err(|e| anyhow!("resolving {}: {e}", prefix.display()))?;
+                            .map_err(|e| os_err(e, format!("resolving {}", prefix.display())))?;
                         let target = PathBuf::from(std::ffi::OsStr::from_bytes(target.as_bytes()));
                         let mut next = if target.is_absolute() {
                             target
@@ -496,19 +508,19 @@ fn resolve_depth(root: BorrowedFd, dest: &Path, want: Want, depth: u32) -> anyho
                         return resolve_depth(root, &normalize(&next), want, depth + 1);
                     }
                     Err(e) => {
-                        return Err(anyhow!(
-                            "creating {} in the container: {e}",
-                            prefix.display()
+                        return Err(os_err(
+                            e,
+                            format!("creating {} in the container", prefix.display()),
                         ))
                     }
                 }
                 open_in_root(root, &prefix)
-                    .map_err(|e| anyhow!("resolving {}: {e}", prefix.display()))?
+                    .map_err(|e| os_err(e, format!("resolving {}", prefix.display())))?
             }
             Err(e) => {
-                return Err(anyhow!(
-                    "resolving {} in the container: {e}",
-                    prefix.display()
+                return Err(os_err(
+                    e,
+                    format!("resolving {} in the container", prefix.display()),
                 ))
             }
         };

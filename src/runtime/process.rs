@@ -30,6 +30,13 @@ pub enum StartFailure {
 }
 
 impl StartFailure {
+    /// A runtime failure (125) from `e`, with the whole chain; a system call the kernel does
+    /// not have (ENOSYS) means a kernel below rctr's floor, and the text says so instead of
+    /// leaving the user with "Function not implemented".
+    pub fn runtime(e: &anyhow::Error) -> StartFailure {
+        StartFailure::Runtime(describe(e))
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             StartFailure::NotFound(_) => crate::error::EXIT_NOT_FOUND,
@@ -37,6 +44,28 @@ impl StartFailure {
             StartFailure::Runtime(_) => crate::error::EXIT_ENGINE,
         }
     }
+}
+
+/// `e`'s chain as one line, with the kernel floor named when a system call is missing.
+pub fn describe(e: &anyhow::Error) -> String {
+    let msg = format!("{e:#}");
+    if !lacks_syscall(e) {
+        return msg;
+    }
+    let release = nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{msg}: kernel {release} lacks a system call rctr needs (rctr supports Linux 5.10 and newer; `rctr doctor` names what is missing)")
+}
+
+/// Whether a system call in `e`'s chain failed with ENOSYS, whichever crate made the call.
+fn lacks_syscall(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.raw_os_error() == Some(libc::ENOSYS))
+            || c.downcast_ref::<nix::errno::Errno>() == Some(&nix::errno::Errno::ENOSYS)
+            || c.downcast_ref::<rustix::io::Errno>() == Some(&rustix::io::Errno::NOSYS)
+    })
 }
 
 fn rlimit_resource(t: PosixRlimitType) -> Option<libc::__rlimit_resource_t> {
@@ -283,13 +312,17 @@ pub fn wait_for(pid: libc::pid_t) -> u8 {
     }
 }
 
+/// The `PATH` a container gets when neither the image nor the user sets one (podman's), and
+/// the one the command is looked up in when the spec's env has none.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// Look `arg0` up the way execvp does, in the container's `$PATH` (from the spec's env), and
 /// say why not in podman's words.
 pub fn find_executable(arg0: &str, env: &[String]) -> Result<CString, StartFailure> {
     let path = env
         .iter()
         .find_map(|e| e.strip_prefix("PATH="))
-        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        .unwrap_or(DEFAULT_PATH);
     let check_one = |p: &Path| -> Result<CString, std::io::Error> {
         let m = std::fs::metadata(p)?;
         if m.is_dir() {

@@ -158,3 +158,23 @@ fn pivot_detaches_the_old_root_before_leaving_it() {
     assert!(e.to_string().contains("pivot_root"));
     assert_eq!(r.calls(), [Call::Fchdir, Call::PivotRoot]);
 }
+
+#[test]
+fn a_missing_system_call_names_the_kernel_floor_by_its_errno() {
+    // Whichever crate made the call: std, nix or rustix.
+    for e in [
+        anyhow::Error::new(std::io::Error::from_raw_os_error(libc::ENOSYS)),
+        anyhow::Error::new(nix::errno::Errno::ENOSYS),
+        anyhow::Error::new(rustix::io::Errno::NOSYS),
+    ] {
+        let f = StartFailure::runtime(&e.context("open_tree /"));
+        assert_eq!(f.exit_code(), crate::error::EXIT_ENGINE);
+        assert!(f.to_string().starts_with("open_tree /: "), "{f}");
+        assert!(f.to_string().contains("rctr supports Linux 5.10"), "{f}");
+    }
+    // The same words without the errno are not a missing system call.
+    let e = anyhow::anyhow!("open_tree /: Function not implemented");
+    assert_eq!(describe(&e), "open_tree /: Function not implemented");
+    let e = anyhow::Error::new(std::io::Error::from_raw_os_error(libc::ENOENT)).context("x");
+    assert!(!describe(&e).contains("5.10"));
+}

@@ -355,7 +355,10 @@ fn write_sysctls(sysctls: &std::collections::HashMap<String, String>) -> anyhow:
 }
 
 fn is_enoent(e: &anyhow::Error) -> bool {
-    e.to_string().contains("No such file") || e.to_string().contains("ENOENT")
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    })
 }
 
 /// podman's masking: an empty read-only tmpfs over a directory, /dev/null over a file. One

@@ -5,9 +5,6 @@ use oci_spec::image::Config as ImageConfig;
 use oci_spec::runtime::{LinuxCapabilities, PosixRlimit, PosixRlimitType, Process, User};
 use std::path::PathBuf;
 
-pub(super) const DEFAULT_PATH: &str =
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 /// The container's argv: entrypoint + (arguments | the image's Cmd); `--entrypoint`
 /// discards the image's Cmd (podman and docker agree on this).
 pub fn command(img: Option<&ImageConfig>, s: &Settings) -> anyhow::Result<Vec<String>> {
@@ -33,7 +30,7 @@ pub fn command(img: Option<&ImageConfig>, s: &Settings) -> anyhow::Result<Vec<St
 fn environment(img: Option<&ImageConfig>, s: &Settings, hostname: &str) -> Vec<String> {
     let mut env: Vec<String> = img.and_then(|c| c.env().clone()).unwrap_or_default();
     if !env.iter().any(|e| e.starts_with("PATH=")) {
-        env.insert(0, DEFAULT_PATH.to_string());
+        env.insert(0, format!("PATH={}", crate::runtime::process::DEFAULT_PATH));
     }
     let mut extra = vec![
         format!("HOSTNAME={hostname}"),

@@ -56,28 +56,13 @@ impl Drop for TempEntry {
     }
 }
 
-fn unique_suffix() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}-{:08x}{:x}",
-        std::process::id(),
-        t,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 impl Store {
     /// A new private work dir under `tmp/` (same filesystem as `layers/` and `images/`, so the
     /// finished result is published with one `rename`).
     pub fn new_temp(&self, kind: &str) -> anyhow::Result<TempEntry> {
         use std::os::unix::fs::DirBuilderExt;
         self.ensure_dirs()?;
-        let name = format!("{kind}-{}", unique_suffix());
+        let name = format!("{kind}-{}", crate::fsutil::unique_suffix());
         let path = self.tmp_root().join(&name);
         let lock_path = self.tmp_root().join(format!("{name}.lock"));
         // Lock first, then create: a cleaner that sees the dir always finds the lock held.

@@ -12,7 +12,8 @@ pub(super) fn session_checks(v: &mut Vec<Check>, r: &Report, user: &str) {
         .first()
         .map(|m| m.host_id)
         .unwrap_or(0);
-    match &d.runtime_fallback_reason {
+    use crate::context::XdgRejected;
+    match &d.runtime_fallback {
         None => v.push(c(
             Pass,
             "runtime-dir",
@@ -23,11 +24,12 @@ pub(super) fn session_checks(v: &mut Vec<Check>, r: &Report, user: &str) {
             ),
             None,
         )),
-        Some(why) => {
+        Some(kind) => {
+            let why = kind.to_string();
             let xdg = d.xdg_runtime_dir.clone().unwrap_or_default();
-            let fix = if why.contains("owned by") {
+            let fix = if let XdgRejected::NotOurs { .. } = kind {
                 format!("XDG_RUNTIME_DIR belongs to another user (su/sudo keep it): unset XDG_RUNTIME_DIR, or log in as {user} directly (ssh, machinectl shell {user}@)")
-            } else if why.contains("mode") {
+            } else if let XdgRejected::OpenToOthers { .. } = kind {
                 format!("chmod 0700 {xdg}")
             } else {
                 format!("loginctl enable-linger {user} (pam_systemd then provides /run/user/{uid}), or: install -d -m 0700 -o {user} /run/user/{uid} && export XDG_RUNTIME_DIR=/run/user/{uid}")

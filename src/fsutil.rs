@@ -77,6 +77,15 @@ pub struct FileLock {
     _file: File,
 }
 
+/// Is `file` the file now at `path` (same device and inode)?
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 static LOCK_TIMEOUT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(60_000);
 
 /// How long a lock wait may take before it fails (set once from the context at start-up).
@@ -107,11 +116,34 @@ impl FileLock {
 
     /// Try an exclusive lock without waiting; `Ok(None)` when someone else holds it.
     pub fn try_exclusive(path: &Path) -> anyhow::Result<Option<FileLock>> {
-        let file = open_lock_file(path)?;
-        Ok(try_flock(&file, path, true)?.then_some(FileLock { _file: file }))
+        loop {
+            let file = open_lock_file(path)?;
+            if !try_flock(&file, path, true)? {
+                return Ok(None);
+            }
+            if still_at(&file, path) {
+                return Ok(Some(FileLock { _file: file }));
+            }
+        }
     }
 
+    /// A lock counts only while its file is still the one at `path`: the store's tmp cleaner
+    /// unlinks orphan lock files (under their lock), and a process that opened the file just
+    /// before that, then got the lock, would hold a lock nobody else can see. It retries.
     fn lock(
+        path: &Path,
+        exclusive: bool,
+        timeout: Option<std::time::Duration>,
+    ) -> anyhow::Result<FileLock> {
+        loop {
+            let l = Self::lock_once(path, exclusive, timeout)?;
+            if still_at(&l._file, path) {
+                return Ok(l);
+            }
+        }
+    }
+
+    fn lock_once(
         path: &Path,
         exclusive: bool,
         timeout: Option<std::time::Duration>,

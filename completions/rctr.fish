@@ -336,7 +336,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l tmpfs -d 'Mount a tmpf
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -562,7 +562,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l tmpfs -d 'Mount a t
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -688,7 +688,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -748,7 +748,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network: none (default: a private namespace with only lo; user-mode networking is not implemented yet) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'

@@ -25,6 +25,7 @@ pub mod image;
 pub mod internal;
 pub mod logging;
 pub mod monitor;
+pub mod network;
 pub mod ops;
 pub mod privdir;
 pub mod probe;

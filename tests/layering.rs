@@ -7,7 +7,8 @@
 //! * `storage` imports no `image`; `storage`, `image` and `volume` import no `container`;
 //!   `container` imports no `volume` (the rules that span them live in `ops`); nothing below
 //!   `ops` imports it;
-//! * `runtime` imports none of image/storage/container/volume/monitor/ops/cli/specgen/engine;
+//! * `runtime` imports none of image/storage/container/volume/monitor/ops/cli/specgen/engine/
+//!   network; `network` none of image/storage/container/volume/monitor/ops/cli/specgen/engine;
 //!   `specgen` (spec generation, above runtime) none of image/storage/container/volume/
 //!   monitor/ops/engine/cli; only `cli` (and the entry points) use `engine`;
 //! * one start path: `runtime::start` is called only from `monitor::launch`;
@@ -303,6 +304,24 @@ fn lower_layers_do_not_import_higher_ones() {
             "engine",
         ],
     ));
+    // The network stack and its settings sit beside container/monitor, over the runtime:
+    // no images, stores, records or flags.
+    bad.extend(imports_violating(
+        &srcs,
+        &["network"],
+        &[
+            "image",
+            "storage",
+            "container",
+            "volume",
+            "monitor",
+            "ops",
+            "cli",
+            "specgen",
+            "engine",
+        ],
+    ));
+    bad.extend(imports_violating(&srcs, &["runtime"], &["network"]));
     bad.extend(imports_violating(
         &srcs,
         &["specgen"],

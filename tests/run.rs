@@ -28,8 +28,12 @@ fn busybox_view_of_the_container() {
     let rows: Vec<&str> = ps.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{ps}");
     assert!(rows[0].trim().starts_with("1 ps -o pid,args"), "{ps}");
-    // --network none (and the default): a private namespace with lo only, and it is up.
-    for net in [&["--network", "none"][..], &[]] {
+    // --network none: a private namespace with lo only, and it is up; the default
+    // (slirp4netns) adds tap0.
+    for (net, want) in [
+        (&["--network", "none"][..], &["lo"][..]),
+        (&[], &["lo", "tap0"]),
+    ] {
         let mut a = net.to_vec();
         a.extend(["busybox", "cat", "/proc/net/dev"]);
         let dev = run(&sb, &a);
@@ -39,7 +43,7 @@ fn busybox_view_of_the_container() {
             .filter_map(|l| l.split(':').next())
             .map(str::trim)
             .collect();
-        assert_eq!(ifaces, vec!["lo"], "{dev}");
+        assert_eq!(ifaces, want, "{dev}");
     }
     let lo = run(&sb, &["busybox", "ip", "link", "show", "lo"]);
     assert!(lo.contains("UP"), "{lo}");
@@ -249,7 +253,7 @@ fn image_config_and_flags() {
         ],
     );
     assert!(
-        hosts.contains("127.0.0.1\tbox web1") && hosts.contains("10.0.0.9\tcache"),
+        hosts.contains("10.0.2.100\tbox web1") && hosts.contains("10.0.0.9\tcache"),
         "{hosts}"
     );
     let resolv = run(

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::engine::{ContainerSpec, Limits, Security, UsernsMode};
 use crate::image::PullPolicy;
 use crate::ops::mounts;
-use crate::specgen::settings::{self, Network, SecurityOpt};
+use crate::specgen::settings::{self, SecurityOpt};
 use anyhow::Context as _;
 use std::path::PathBuf;
 
@@ -52,8 +52,8 @@ pub struct ContainerFlags {
     /// Container hostname (default: the first 12 characters of its ID)
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
-    /// Network: none (default: a private namespace with only lo; user-mode networking is not
-    /// implemented yet) or host
+    /// Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true]
+    /// (default: user-mode networking inside rctr's monitor), none (only lo) or host
     #[arg(long, alias = "net", value_name = "MODE")]
     pub network: Option<String>,
     /// Keep STDIN open
@@ -193,16 +193,6 @@ fn entrypoint(e: &str) -> Vec<String> {
     }
 }
 
-fn network(n: Option<&str>) -> anyhow::Result<Network> {
-    Ok(match n {
-        None | Some("none") | Some("private") | Some("") => Network::Private,
-        Some("host") => Network::Host,
-        Some(other) => anyhow::bail!(
-            "network mode {other:?} is not supported yet: use --network none (a private namespace with only lo) or --network host"
-        ),
-    })
-}
-
 fn security(f: &ContainerFlags) -> anyhow::Result<Security> {
     let mut s = Security {
         privileged: f.privileged,
@@ -233,7 +223,9 @@ impl ContainerFlags {
         if let Some(w) = f.workdir.as_ref().filter(|w| !w.starts_with('/')) {
             anyhow::bail!("the working directory {w:?} must be an absolute path");
         }
-        let network = network(f.network.as_deref())?;
+        let network = crate::network::Choice::parse(
+            f.network.as_deref().unwrap_or(crate::network::DEFAULT_MODE),
+        )?;
         let security = security(f)?;
         let ulimits = f
             .ulimit

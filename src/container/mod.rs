@@ -173,6 +173,7 @@ impl Container {
                 ports: opts.ports,
                 mounts: opts.mounts,
                 network: opts.network,
+                slirp: opts.slirp,
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),

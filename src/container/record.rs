@@ -109,6 +109,8 @@ pub enum NetworkMode {
     None,
     /// The host's network namespace (`--network host`).
     Host,
+    /// A private namespace with `tap0` behind the monitor's libslirp (rctr's default).
+    Slirp4netns,
 }
 
 /// A mount as shown by inspect/ps (`Mounts`).
@@ -145,6 +147,9 @@ pub struct ContainerRecord {
     pub mounts: Vec<MountRecord>,
     #[serde(default)]
     pub network: NetworkMode,
+    /// The slirp4netns settings when `network` is `Slirp4netns`: the monitor's stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slirp: Option<crate::network::SlirpSettings>,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -178,6 +183,7 @@ pub struct CreateOptions {
     pub ports: Vec<PortMapping>,
     pub mounts: Vec<MountRecord>,
     pub network: NetworkMode,
+    pub slirp: Option<crate::network::SlirpSettings>,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for

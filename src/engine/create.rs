@@ -32,7 +32,13 @@ fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
         read_only: spec.read_only,
         read_only_tmpfs: spec.read_only_tmpfs,
         hostname: spec.hostname.clone(),
-        network: Some(spec.network),
+        network: Some(if spec.network.own_namespace() {
+            Network::Private
+        } else {
+            Network::Host
+        }),
+        tap: spec.network.slirp().map(|n| n.tap()),
+        dns_forwarder: spec.network.slirp().map(|n| n.dns()),
         cap_add: spec.security.cap_add.clone(),
         cap_drop: spec.security.cap_drop.clone(),
         privileged: spec.security.privileged,
@@ -150,11 +156,12 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         command: crate::specgen::command(cfg.as_ref(), &s)?,
         config: record_config(spec, &s, cfg.as_ref()),
         mounts: records,
-        network: if s.network == Some(Network::Host) {
-            crate::container::NetworkMode::Host
-        } else {
-            crate::container::NetworkMode::None
+        network: match spec.network {
+            crate::network::Choice::Host => crate::container::NetworkMode::Host,
+            crate::network::Choice::None => crate::container::NetworkMode::None,
+            crate::network::Choice::Slirp4netns(_) => crate::container::NetworkMode::Slirp4netns,
         },
+        slirp: spec.network.slirp().cloned(),
         auto_remove: spec.auto_remove,
         create_command: spec.create_command.clone(),
         // keep-id: the monitor must start it with this mapping, not the store's.
@@ -252,8 +259,9 @@ fn log_plan(mapping: &IdMapping, root: &RootMount, s: &Settings) {
         );
     }
     log::debug!(
-        "create: network {:?}",
-        s.network.unwrap_or(Network::Private)
+        "create: network namespace {:?}, tap {:?}",
+        s.network.unwrap_or(Network::Private),
+        s.tap
     );
 }
 

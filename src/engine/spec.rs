@@ -5,7 +5,6 @@
 use crate::container::LogConfig;
 use crate::image::{PullOptions, PullPolicy};
 use crate::ops::mounts::Request;
-use crate::specgen::settings::Network;
 use oci_spec::runtime::PosixRlimitType;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -82,7 +81,7 @@ pub struct ContainerSpec {
     pub read_only_tmpfs: bool,
     /// `--rm`: remove the container (and its anonymous volumes) when it exits.
     pub auto_remove: bool,
-    pub network: Network,
+    pub network: crate::network::Choice,
     pub userns: UsernsMode,
     /// Volumes, binds and tmpfs, parsed (sources resolved against the caller's cwd).
     pub mounts: Vec<Request>,
@@ -130,7 +129,7 @@ impl ContainerSpec {
             read_only: false,
             read_only_tmpfs: true,
             auto_remove: false,
-            network: Network::Private,
+            network: crate::network::Choice::Slirp4netns(Default::default()),
             userns: UsernsMode::Default,
             mounts: vec![],
             security: Security::default(),

@@ -50,6 +50,15 @@ type SourceFn<'h, S> =
     Box<dyn FnMut(&mut S, &mut EventLoop<'h, S>, Revents) -> anyhow::Result<Flow> + 'h>;
 type TimerFn<'h, S> = Box<dyn FnOnce(&mut S, &mut EventLoop<'h, S>) -> anyhow::Result<()> + 'h>;
 
+/// A source whose fds change from round to round (libslirp's sockets): it fills its part
+/// of the poll set before each poll, and reads its results after the loop's handlers ran.
+pub trait Poller {
+    /// Append the fds to watch to `fds`; return the longest the loop may sleep for it.
+    fn prepare(&mut self, fds: &mut Vec<libc::pollfd>) -> Option<Duration>;
+    /// `fds` is the whole poll set of this round, with poll's results.
+    fn dispatch(&mut self, fds: &[libc::pollfd]);
+}
+
 struct Source<'h, S> {
     id: u64,
     fd: RawFd,
@@ -67,6 +76,7 @@ struct Timer<'h, S> {
 pub struct EventLoop<'h, S> {
     sources: Vec<Source<'h, S>>,
     timers: Vec<Timer<'h, S>>,
+    pollers: Vec<Box<dyn Poller + 'h>>,
     next_id: u64,
     stopped: bool,
 }
@@ -76,6 +86,7 @@ impl<'h, S> Default for EventLoop<'h, S> {
         EventLoop {
             sources: Vec::new(),
             timers: Vec::new(),
+            pollers: Vec::new(),
             next_id: 0,
             stopped: false,
         }
@@ -129,6 +140,11 @@ impl<'h, S> EventLoop<'h, S> {
         TimerId(id)
     }
 
+    /// Poll `p`'s fds on every round, for as long as the loop runs (see [`Poller`]).
+    pub fn add_poller(&mut self, p: Box<dyn Poller + 'h>) {
+        self.pollers.push(p);
+    }
+
     pub fn cancel_timer(&mut self, id: TimerId) {
         self.timers.retain(|t| t.id != id.0);
     }
@@ -151,11 +167,15 @@ impl<'h, S> EventLoop<'h, S> {
         Ok(())
     }
 
-    fn timeout_ms(&self) -> i32 {
-        let Some(next) = self.timers.iter().map(|t| t.deadline).min() else {
-            return -1;
+    fn timeout_ms(&self, pollers: Option<Duration>) -> i32 {
+        let now = Instant::now();
+        let timers = self.timers.iter().map(|t| t.deadline).min();
+        let next = match (timers, pollers.map(|d| now + d)) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return -1,
         };
-        let left = next.saturating_duration_since(Instant::now());
+        let left = next.saturating_duration_since(now);
         // Rounded up: waking before the deadline would only spin until it.
         let ms = left.as_millis() + u128::from(left.subsec_nanos() % 1_000_000 != 0);
         ms.min(i32::MAX as u128) as i32
@@ -175,25 +195,36 @@ impl<'h, S> EventLoop<'h, S> {
             })
             .collect();
         let ids: Vec<u64> = self.sources.iter().map(|s| s.id).collect();
+        let mut poller_wait: Option<Duration> = None;
+        for p in &mut self.pollers {
+            if let Some(d) = p.prepare(&mut fds) {
+                poller_wait = Some(poller_wait.map_or(d, |w| w.min(d)));
+            }
+        }
         // SAFETY: `fds` is a valid array of pollfd of the given length.
         let n = unsafe {
             libc::poll(
                 fds.as_mut_ptr(),
                 fds.len() as libc::nfds_t,
-                self.timeout_ms(),
+                self.timeout_ms(poller_wait),
             )
         };
         if n < 0 {
             let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                return Ok(());
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                anyhow::bail!("poll: {e}");
             }
-            anyhow::bail!("poll: {e}");
+            // Nothing is ready; pollers still get their round (libslirp pairs each fill
+            // with a poll).
+            fds.iter_mut().for_each(|p| p.revents = 0);
         }
         for (p, id) in fds.iter().zip(ids) {
             if p.revents != 0 {
                 self.dispatch(state, id, Revents(p.revents))?;
             }
+        }
+        for p in &mut self.pollers {
+            p.dispatch(&fds);
         }
         self.fire_timers(state)
     }

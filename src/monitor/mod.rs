@@ -94,8 +94,36 @@ pub fn launch(
         trace: ctx.debug,
         pre_start: pre_start(c),
     };
+    let slirp = c.rec.slirp.clone();
+    if slirp.is_some() {
+        // Before anything starts: a host without libslirp fails here, in one line.
+        if let Err(e) = crate::network::slirp::ffi::Lib::load() {
+            return Err(failed(ctx, c, 125, e));
+        }
+    }
     match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {
+            let net = match (slirp, started.tap.take()) {
+                (Some(st), Some(tap)) => {
+                    match crate::network::slirp::Stack::new(&st.stack(), tap) {
+                        Ok(n) => {
+                            ::log::debug!("launch: libslirp {} serving tap0", n.version());
+                            Some(n)
+                        }
+                        Err(e) => {
+                            let _ = started.signal(libc::SIGKILL);
+                            let _ = started.wait();
+                            return Err(failed(
+                                ctx,
+                                c,
+                                125,
+                                format!("starting the network: {e:#}"),
+                            ));
+                        }
+                    }
+                }
+                _ => None,
+            };
             let (out_r, err_r, in_w) = ours;
             let io = match started.pty.take() {
                 Some(m) => {
@@ -107,6 +135,7 @@ pub fn launch(
                         attached: false,
                         tty: true,
                         reap_orphans: false,
+                        net,
                     }
                 }
                 None => Io {
@@ -116,20 +145,23 @@ pub fn launch(
                     attached: false,
                     tty: false,
                     reap_orphans: false,
+                    net,
                 },
             };
             Ok((started, io))
         }
-        Err(f) => {
-            let code = f.exit_code();
-            let msg = f.to_string();
-            let _ = c.update(|r| r.state.error = Some(msg.clone()));
-            if c.rec.auto_remove {
-                let _ = crate::ops::remove_with_volumes(ctx, c);
-            }
-            Err(ExitError::new(code, msg).into())
-        }
+        Err(f) => Err(failed(ctx, c, f.exit_code(), f.to_string())),
     }
+}
+
+/// The start of `c` failed with `msg`: record why, honour `--rm`, and return podman's exit
+/// `code` as an [`ExitError`].
+fn failed(ctx: &Context, c: &mut Container, code: u8, msg: String) -> anyhow::Error {
+    let _ = c.update(|r| r.state.error = Some(msg.clone()));
+    if c.rec.auto_remove {
+        let _ = crate::ops::remove_with_volumes(ctx, c);
+    }
+    ExitError::new(code, msg).into()
 }
 
 /// A close-on-exec pipe (read end, write end).

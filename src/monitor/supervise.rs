@@ -25,6 +25,21 @@ pub struct Io {
     /// We are a child subreaper (the detached monitor): helpers orphaned by the container's
     /// runtime are our children and are killed when it exits.
     pub reap_orphans: bool,
+    /// The container's user-mode network stack: polled by the loop, dropped (its host
+    /// sockets closed) when the container exits.
+    pub net: Option<crate::network::slirp::Stack>,
+}
+
+/// The network stack's sockets and timers, in the loop's table.
+struct NetPoller(crate::network::slirp::Stack);
+
+impl event::Poller for NetPoller {
+    fn prepare(&mut self, fds: &mut Vec<libc::pollfd>) -> Option<std::time::Duration> {
+        self.0.prepare(fds)
+    }
+    fn dispatch(&mut self, fds: &[libc::pollfd]) {
+        self.0.dispatch(fds)
+    }
 }
 
 /// Signals forwarded to the container's PID 1 (what conmon/podman's sig-proxy forward).
@@ -341,7 +356,17 @@ fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Resu
         let s = lp.add_source(0, Interest::Readable, |p: &mut Pump, _, _| p.stdin());
         p.until_exit.push(s);
     }
+    if let Some(net) = io.net {
+        lp.add_poller(Box::new(NetPoller(net)));
+    }
     let res = lp.run(&mut p, Pump::done);
+    // The network goes with the container: its host sockets close here, not at our exit.
+    let t0 = std::time::Instant::now();
+    drop(lp);
+    log::debug!(
+        "supervise: loop done, network stopped ({} µs)",
+        t0.elapsed().as_micros()
+    );
     let _ = mask.thread_unblock();
     res?;
     drop(p.cin.take());

@@ -16,6 +16,9 @@ pub enum StartMsg {
     Pid(i32),
     /// The pty master allocated inside the container (`process.terminal`) comes with this.
     Pty,
+    /// The TAP device created in the container's network namespace comes with this (sent
+    /// by the helper when the spec asks for one, see `netdev`).
+    Tap,
     /// A `--trace` line (step, µs since the helper started).
     Trace(String),
     /// Start failed, with podman's 125/126/127.
@@ -26,7 +29,7 @@ pub enum StartMsg {
 
 impl Message for StartMsg {
     fn fds(&self) -> usize {
-        matches!(self, StartMsg::Pty) as usize
+        matches!(self, StartMsg::Pty | StartMsg::Tap) as usize
     }
 }
 

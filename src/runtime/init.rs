@@ -194,6 +194,18 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         loopback_up().context("bringing up lo in the container's network namespace")?;
     }
     let annotations = spec.annotations().clone().unwrap_or_default();
+    if let Some(req) = annotations.get(super::netdev::ANN_TAP) {
+        anyhow::ensure!(
+            flags & libc::CLONE_NEWNET != 0,
+            "a TAP device needs the container's own network namespace"
+        );
+        let req = super::netdev::TapRequest::from_annotation(req)?;
+        let tap = super::netdev::create(&req)?;
+        let chan_fd = a.chan.as_ref().context("internal: start channel closed")?;
+        chan::send(chan_fd.as_fd(), &StartMsg::Tap, Some(tap.as_fd()))
+            .context("sending the TAP device to rctr")?;
+        trace::step("helper", "tap device created");
+    }
     let layers = Layers::from_annotations(&annotations)?;
     let root = rootfs_path(&a.bundle, &spec);
     let fuse = match &layers {

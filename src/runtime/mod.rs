@@ -24,6 +24,7 @@ pub mod env;
 mod init;
 pub mod kernel;
 pub mod mount;
+pub mod netdev;
 pub mod overlay;
 pub mod process;
 pub mod pty;
@@ -183,6 +184,8 @@ pub struct Started {
     pub pid: i32,
     /// The pty master when the spec asked for a terminal.
     pub pty: Option<OwnedFd>,
+    /// The TAP device's fd when the spec asked for one (`netdev::ANN_TAP`).
+    pub tap: Option<OwnedFd>,
     helper: Child,
 }
 
@@ -269,7 +272,7 @@ pub fn start(
         "start: helper spawned and its user namespace mapped (+{} µs)",
         t0.elapsed().as_micros()
     );
-    let (mut pid, mut pty, mut failure) = (None, None, None);
+    let (mut pid, mut pty, mut tap, mut failure) = (None, None, None, None);
     loop {
         match ours.recv_with_fds::<chan::StartMsg>() {
             Ok(None) => break,
@@ -286,6 +289,7 @@ pub fn start(
                     }
                 }
                 chan::StartMsg::Pty => pty = fds.pop(),
+                chan::StartMsg::Tap => tap = fds.pop(),
                 chan::StartMsg::Trace(line) => log::debug!("{line}"),
                 chan::StartMsg::Go => {}
                 chan::StartMsg::Failed(f) => failure = Some(StartFailure::from(f)),
@@ -313,6 +317,7 @@ pub fn start(
     Ok(Started {
         pid: pid.unwrap_or(0),
         pty,
+        tap,
         helper,
     })
 }

@@ -4,6 +4,7 @@
 use super::settings::{Network, Settings};
 use super::BundleFiles;
 use crate::idmap::IdMapping;
+use crate::runtime::netdev::TapRequest;
 use crate::runtime::Layers;
 use anyhow::Context as _;
 use oci_spec::image::Config as ImageConfig;
@@ -29,12 +30,14 @@ pub struct BundleInput<'a> {
 }
 
 /// `/etc/hosts` for the container: podman's (the host's file as the base, localhost if it
-/// lacks one, and the container's own name on 127.0.0.1 so it resolves without a network).
+/// lacks one, and the container's own name on its address — 127.0.0.1 without a network
+/// device — and, with a TAP device, `host.containers.internal` on its gateway).
 pub fn hosts_file(
     hostname: &str,
     name: &str,
     host_hosts: &str,
     extra: &[(String, String)],
+    tap: Option<&TapRequest>,
 ) -> String {
     let mut s = String::new();
     let has_localhost = host_hosts.lines().any(|l| {
@@ -54,14 +57,36 @@ pub fn hosts_file(
     for (host, ip) in extra {
         s.push_str(&format!("{ip}\t{host}\n"));
     }
-    s.push_str(&format!("127.0.0.1\t{hostname} {name}\n"));
+    match tap {
+        Some(t) => {
+            s.push_str(&format!(
+                "{}\thost.containers.internal host.docker.internal\n",
+                t.gateway
+            ));
+            s.push_str(&format!("{}\t{hostname} {name}\n", t.addr));
+        }
+        None => s.push_str(&format!("127.0.0.1\t{hostname} {name}\n")),
+    }
     s
 }
 
 /// `/etc/resolv.conf`: the host's, minus loopback nameservers when the container has its own
 /// network namespace (they would point at the container itself); `--dns`/`--dns-search`
-/// replace the nameservers/search domains.
-pub fn resolv_conf(network: Network, host: &str, dns: &[String], search: &[String]) -> String {
+/// replace the nameservers/search domains. With user-mode networking the nameserver is its
+/// DNS `forwarder` (which relays to the host's resolvers, loopback ones included), unless
+/// `--dns` names others.
+pub fn resolv_conf(
+    network: Network,
+    host: &str,
+    dns: &[String],
+    search: &[String],
+    forwarder: Option<std::net::Ipv4Addr>,
+) -> String {
+    let fwd = forwarder.filter(|_| dns.is_empty()).map(|a| a.to_string());
+    let dns: &[String] = match &fwd {
+        Some(f) => std::slice::from_ref(f),
+        None => dns,
+    };
     let mut out: String = host
         .lines()
         .filter(|l| {
@@ -127,7 +152,13 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
     for (p, text) in [
         (
             &files.hosts,
-            hosts_file(&hostname, &s.name, &read("/etc/hosts"), &s.extra_hosts),
+            hosts_file(
+                &hostname,
+                &s.name,
+                &read("/etc/hosts"),
+                &s.extra_hosts,
+                s.tap.as_ref(),
+            ),
         ),
         (&files.hostname, format!("{hostname}\n")),
         (
@@ -137,6 +168,7 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
                 &read("/etc/resolv.conf"),
                 &s.dns_servers,
                 &s.dns_search,
+                s.dns_forwarder,
             ),
         ),
         (&files.containerenv, containerenv),
@@ -185,26 +217,33 @@ mod tests {
     fn resolv_conf_drops_loopback_for_private_networks() {
         let host = "search lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\nnameserver ::1\n";
         assert_eq!(
-            resolv_conf(Network::Private, host, &[], &[]),
+            resolv_conf(Network::Private, host, &[], &[], None),
             "search lan\nnameserver 10.0.0.1\n"
         );
-        assert_eq!(resolv_conf(Network::Host, host, &[], &[]), host);
+        assert_eq!(resolv_conf(Network::Host, host, &[], &[], None), host);
         let d = resolv_conf(
             Network::Private,
             host,
             &["9.9.9.9".into()],
             &["x.org".into()],
+            None,
         );
         assert_eq!(d, "search x.org\nnameserver 9.9.9.9\n");
     }
 
     #[test]
     fn hosts_has_localhost_and_the_container() {
-        let h = hosts_file("abc", "web", "", &[]);
+        let h = hosts_file("abc", "web", "", &[], None);
         assert!(h.starts_with("127.0.0.1\tlocalhost"));
         assert!(h.ends_with("127.0.0.1\tabc web\n"));
         let extra = [("cache".to_string(), "10.0.0.9".to_string())];
-        let h = hosts_file("abc", "web", "127.0.0.1 localhost\n10.0.0.5 db\n", &extra);
+        let h = hosts_file(
+            "abc",
+            "web",
+            "127.0.0.1 localhost\n10.0.0.5 db\n",
+            &extra,
+            None,
+        );
         assert_eq!(
             h,
             "127.0.0.1 localhost\n10.0.0.5 db\n10.0.0.9\tcache\n127.0.0.1\tabc web\n"

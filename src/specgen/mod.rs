@@ -59,6 +59,12 @@ pub fn build(
     let mut ann: HashMap<String, String> = s.annotations.iter().cloned().collect();
     layers.annotate(&mut ann);
     ann.insert(ANN_USER.to_string(), user);
+    if let Some(t) = &s.tap {
+        ann.insert(
+            crate::runtime::netdev::ANN_TAP.to_string(),
+            t.to_annotation(),
+        );
+    }
     if !copy_up.is_empty() {
         ann.insert(ANN_COPY_UP.to_string(), serde_json::to_string(&copy_up)?);
     }

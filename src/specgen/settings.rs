@@ -64,6 +64,12 @@ pub struct Settings {
     pub read_only: bool,
     pub read_only_tmpfs: bool,
     pub network: Option<Network>,
+    /// A TAP device for the container's network namespace (user-mode networking): created
+    /// by the runtime, its address in `/etc/hosts`, its gateway as `host.containers.internal`
+    /// and its DNS forwarder (gateway + 1) in `resolv.conf`.
+    pub tap: Option<crate::runtime::netdev::TapRequest>,
+    /// The user-mode network's DNS forwarder, `resolv.conf`'s nameserver unless `--dns`.
+    pub dns_forwarder: Option<std::net::Ipv4Addr>,
     pub cap_add: Vec<String>,
     pub cap_drop: Vec<String>,
     pub privileged: bool,

@@ -294,7 +294,7 @@ impl Sandbox {
     }
 
     /// The environment a command gets: a clean login-like env plus per-test tweaks.
-    fn apply_env(&self, cmd: &mut Command) {
+    pub fn apply_env(&self, cmd: &mut Command) {
         cmd.env_clear();
         let defaults: [(&str, OsString); 10] = [
             ("HOME", self.home().into()),

@@ -1,0 +1,226 @@
+//! Container networking: the user's choice (`--network`, typed and validated once), and the
+//! user-mode stack that runs inside the container's monitor ([`slirp`]).
+//!
+//! Below the engine and beside `container`/`monitor`: it knows nothing of images, stores or
+//! flags; the runtime only creates the TAP device it is asked for (`runtime::netdev`).
+pub mod slirp;
+
+use crate::runtime::netdev::TapRequest;
+use anyhow::{bail, Context as _};
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+/// podman's default MTU for slirp4netns (as large as the loopback's, for throughput).
+pub const DEFAULT_MTU: u32 = 65520;
+/// The container's address in the virtual network (podman's with slirp4netns): `.100`.
+pub const GUEST_HOST_PART: u32 = 100;
+pub const TAP_NAME: &str = "tap0";
+/// Rootless podman's default network mode, and rctr's.
+pub const DEFAULT_MODE: &str = "slirp4netns";
+
+/// How a container is networked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Choice {
+    /// Its own namespace with only `lo` (`--network none`).
+    #[default]
+    None,
+    /// The host's namespace (`--network host`).
+    Host,
+    /// Its own namespace with `tap0` behind libslirp in the monitor (`--network slirp4netns`).
+    Slirp4netns(SlirpSettings),
+}
+
+/// `--network slirp4netns:OPTIONS` (podman's option names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlirpSettings {
+    pub mtu: u32,
+    /// The virtual network's base address and prefix (`cidr=10.0.2.0/24`).
+    pub network: Ipv4Addr,
+    pub prefix: u8,
+    pub allow_host_loopback: bool,
+    pub enable_ipv6: bool,
+}
+
+impl Default for SlirpSettings {
+    fn default() -> Self {
+        SlirpSettings {
+            mtu: DEFAULT_MTU,
+            network: Ipv4Addr::new(10, 0, 2, 0),
+            prefix: 24,
+            allow_host_loopback: false,
+            enable_ipv6: false,
+        }
+    }
+}
+
+impl SlirpSettings {
+    pub fn gateway(&self) -> Ipv4Addr {
+        slirp::host_in(self.network, 2)
+    }
+    pub fn dns(&self) -> Ipv4Addr {
+        slirp::host_in(self.network, 3)
+    }
+    pub fn guest(&self) -> Ipv4Addr {
+        slirp::host_in(self.network, GUEST_HOST_PART)
+    }
+
+    /// The device the runtime creates in the container's namespace.
+    pub fn tap(&self) -> TapRequest {
+        TapRequest {
+            name: TAP_NAME.to_string(),
+            mtu: self.mtu,
+            addr: self.guest(),
+            prefix: self.prefix,
+            gateway: self.gateway(),
+        }
+    }
+
+    /// What the monitor's stack is built with.
+    pub fn stack(&self) -> slirp::Options {
+        slirp::Options {
+            network: self.network,
+            prefix: self.prefix,
+            mtu: self.mtu,
+            allow_host_loopback: self.allow_host_loopback,
+            enable_ipv6: self.enable_ipv6,
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
+        let flag = |v: &str| match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => bail!("slirp4netns option {key}={v:?}: expected true or false"),
+        };
+        match key {
+            "mtu" => {
+                let mtu: u32 = value
+                    .parse()
+                    .ok()
+                    .filter(|m| (68..=65521).contains(m))
+                    .with_context(|| {
+                        format!("slirp4netns option mtu={value:?}: expected a number from 68 to 65521")
+                    })?;
+                self.mtu = mtu;
+            }
+            "cidr" => {
+                let bad = || format!("slirp4netns option cidr={value:?}: expected an IPv4 network such as 10.0.2.0/24 (prefix 8 to 25)");
+                let (a, p) = value.split_once('/').with_context(bad)?;
+                let (a, p): (Ipv4Addr, u8) = (a.parse().ok().with_context(bad)?, p.parse().ok().with_context(bad)?);
+                if !(8..=25).contains(&p) {
+                    bail!(bad());
+                }
+                let mask = u32::MAX << (32 - u32::from(p));
+                self.network = Ipv4Addr::from(u32::from(a) & mask);
+                self.prefix = p;
+            }
+            "allow_host_loopback" => self.allow_host_loopback = flag(value)?,
+            "enable_ipv6" => self.enable_ipv6 = flag(value)?,
+            // Accepted as podman does; rctr's stack always behaves this way.
+            "port_handler" | "outbound_addr" | "outbound_addr6" => {}
+            _ => bail!(
+                "unknown slirp4netns option {key:?}: rctr knows mtu, cidr, allow_host_loopback, enable_ipv6"
+            ),
+        }
+        Ok(())
+    }
+}
+
+impl Choice {
+    /// `--network` as podman spells it: `none`, `host`, `slirp4netns[:k=v,…]` (`slirp` too).
+    pub fn parse(s: &str) -> anyhow::Result<Choice> {
+        let (mode, opts) = match s.split_once(':') {
+            Some((m, o)) => (m, Some(o)),
+            None => (s, None),
+        };
+        let choice = match mode {
+            "none" => Choice::None,
+            "host" => Choice::Host,
+            "slirp4netns" | "slirp" | "private" => {
+                let mut st = SlirpSettings::default();
+                for kv in opts.unwrap_or("").split(',').filter(|o| !o.is_empty()) {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, "true"));
+                    st.set(k, v)?;
+                }
+                return Ok(Choice::Slirp4netns(st));
+            }
+            "pasta" | "bridge" => bail!(
+                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), none or host"
+            ),
+            m if m.starts_with("container") || m.starts_with("ns") => bail!(
+                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), none or host"
+            ),
+            _ => bail!(
+                "unknown network mode {s:?}: use slirp4netns[:OPTIONS], none or host"
+            ),
+        };
+        if opts.is_some() {
+            bail!("network mode {mode:?} takes no options (got {s:?})");
+        }
+        Ok(choice)
+    }
+
+    /// Does the container get its own network namespace?
+    pub fn own_namespace(&self) -> bool {
+        !matches!(self, Choice::Host)
+    }
+
+    pub fn slirp(&self) -> Option<&SlirpSettings> {
+        match self {
+            Choice::Slirp4netns(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// podman's `NetworkMode` string.
+    pub fn mode_name(&self) -> &'static str {
+        match self {
+            Choice::None => "none",
+            Choice::Host => "host",
+            Choice::Slirp4netns(_) => "slirp4netns",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_podman_spellings() {
+        assert_eq!(Choice::parse("none").unwrap(), Choice::None);
+        assert_eq!(Choice::parse("host").unwrap(), Choice::Host);
+        let Choice::Slirp4netns(s) =
+            Choice::parse("slirp4netns:mtu=1500,allow_host_loopback=true,cidr=10.5.0.7/16")
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(s.mtu, 1500);
+        assert!(s.allow_host_loopback);
+        assert_eq!(s.network, Ipv4Addr::new(10, 5, 0, 0));
+        assert_eq!(s.guest(), Ipv4Addr::new(10, 5, 0, 100));
+        assert_eq!(s.gateway(), Ipv4Addr::new(10, 5, 0, 2));
+        assert_eq!(
+            Choice::parse("slirp").unwrap(),
+            Choice::Slirp4netns(SlirpSettings::default())
+        );
+    }
+
+    #[test]
+    fn rejects_bad_modes_and_options() {
+        for (bad, says) in [
+            ("bogus", "unknown network mode"),
+            ("host:x=1", "takes no options"),
+            ("slirp4netns:mtu=70000", "mtu"),
+            ("slirp4netns:cidr=10.0.2.0/30", "cidr"),
+            ("slirp4netns:allow_host_loopback=yes", "true or false"),
+            ("slirp4netns:frob=1", "unknown slirp4netns option"),
+            ("pasta", "not supported yet"),
+        ] {
+            let e = Choice::parse(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+}

@@ -349,6 +349,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l userns -d 'User namesp
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s p -l publish -d 'Publish a container\'s port to the host ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTOCOL], ranges as START-END)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
@@ -383,6 +384,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -s t -l tty -d 'Allocate 
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -575,6 +577,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l userns -d 'User nam
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s p -l publish -d 'Publish a container\'s port to the host ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTOCOL], ranges as START-END)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
@@ -608,6 +611,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -s t -l tty -d 'Alloca
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -701,6 +705,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish a container\'s port to the host ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTOCOL], ranges as START-END)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
@@ -735,6 +740,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
@@ -761,6 +767,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal to stop the container (default: the image\'s, else SIGTERM)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds to wait before killing the container on stop' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a container\'s port to the host ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTOCOL], ranges as START-END)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
@@ -794,6 +801,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l init -d 'Run a minimal init as PID 1 that forwards signals and reaps zombies'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Suppress pull progress'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l filter -d 'Filter the containers (with --all): id, name, status, ancestor, label, …' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence for detaching (accepted)' -r

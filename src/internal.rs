@@ -24,6 +24,7 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
         "__image-mount" => crate::storage::debug::image_mount_main(rest),
         "__image-mount-child" => crate::storage::debug::image_mount_child(rest),
         "__monitor" => crate::monitor::main(rest),
+        "__netns-sockets" => crate::network::nssockets::main(rest),
         "__exec" => crate::container::exec::helper_main(rest),
         "__reap" => crate::container::remove::reap_main(rest),
         _ => return None,

@@ -98,6 +98,13 @@ pub struct ContainerFlags {
     /// Suppress pull progress
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Publish a container's port to the host ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTOCOL],
+    /// ranges as START-END)
+    #[arg(short = 'p', long = "publish", value_name = "PORT")]
+    pub publish: Vec<String>,
+    /// Publish every port the image exposes on a random host port
+    #[arg(short = 'P', long = "publish-all")]
+    pub publish_all: bool,
     /// Add a line to /etc/hosts (HOST:IP)
     #[arg(long = "add-host", value_name = "HOST:IP")]
     pub add_host: Vec<String>,
@@ -223,6 +230,11 @@ impl ContainerFlags {
         if let Some(w) = f.workdir.as_ref().filter(|w| !w.starts_with('/')) {
             anyhow::bail!("the working directory {w:?} must be an absolute path");
         }
+        let ports = f
+            .publish
+            .iter()
+            .map(|p| crate::network::ports::parse_publish(p))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let network = crate::network::Choice::parse(
             f.network.as_deref().unwrap_or(crate::network::DEFAULT_MODE),
         )?;
@@ -290,6 +302,8 @@ impl ContainerFlags {
             read_only_tmpfs: f.read_only_tmpfs,
             auto_remove: f.rm,
             network,
+            ports,
+            publish_all: f.publish_all,
             userns,
             mounts: reqs,
             security,

@@ -76,16 +76,7 @@ pub struct ContainerConfig {
     pub interactive: bool,
 }
 
-/// A published port (`-p`), podman's JSON shape.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct PortMapping {
-    pub host_ip: String,
-    pub container_port: u16,
-    pub host_port: u16,
-    pub range: u16,
-    pub protocol: String,
-}
+pub use crate::network::ports::PortMapping;
 
 /// What a [`MountRecord`] mounts; serialised as podman's `Type` strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

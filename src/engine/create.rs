@@ -124,6 +124,36 @@ fn record_config(spec: &ContainerSpec, s: &Settings, img: Option<&ImageConfig>) 
     }
 }
 
+/// `-p` and `-P` (the image's `ExposedPorts`), host ports picked and checked; podman's
+/// warning and nothing published when the network mode has no ports to forward.
+fn published(
+    ctx: &Context,
+    spec: &ContainerSpec,
+    img: Option<&oci_spec::image::Config>,
+) -> anyhow::Result<Vec<crate::network::ports::PortMapping>> {
+    use crate::network::ports;
+    let mut all = spec.ports.clone();
+    if spec.publish_all {
+        let keys: Vec<String> = img
+            .and_then(|c| c.exposed_ports().clone())
+            .unwrap_or_default();
+        all.extend(ports::exposed(&keys)?);
+    }
+    if all.is_empty() {
+        return Ok(all);
+    }
+    if spec.network.slirp().is_none() {
+        eprintln!("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
+        return Ok(vec![]);
+    }
+    let start = ports::unprivileged_port_start();
+    for m in &mut all {
+        ports::check_unprivileged(m, start, ctx.uid == 0)?;
+        ports::assign_random(m)?;
+    }
+    Ok(all)
+}
+
 /// Create the container `spec` asks for: image, record, bundle, `--cidfile`.
 pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let t0 = std::time::Instant::now();
@@ -162,6 +192,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             crate::network::Choice::Slirp4netns(_) => crate::container::NetworkMode::Slirp4netns,
         },
         slirp: spec.network.slirp().cloned(),
+        ports: published(ctx, spec, cfg.as_ref())?,
         auto_remove: spec.auto_remove,
         create_command: spec.create_command.clone(),
         // keep-id: the monitor must start it with this mapping, not the store's.
@@ -172,7 +203,6 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             Some(p) if p.is_relative() => Some(ctx.cwd()?.join(p)),
             p => p.clone(),
         },
-        ..Default::default()
     };
     if let Some(p) = spec.cidfile.as_ref().filter(|p| p.exists()) {
         anyhow::bail!("container id file {} exists: remove it first", p.display());

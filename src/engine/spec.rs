@@ -82,6 +82,10 @@ pub struct ContainerSpec {
     /// `--rm`: remove the container (and its anonymous volumes) when it exits.
     pub auto_remove: bool,
     pub network: crate::network::Choice,
+    /// `-p`: parsed; a host port of 0 is picked at create time.
+    pub ports: Vec<crate::network::ports::PortMapping>,
+    /// `-P`: also publish the image's `ExposedPorts` on random host ports.
+    pub publish_all: bool,
     pub userns: UsernsMode,
     /// Volumes, binds and tmpfs, parsed (sources resolved against the caller's cwd).
     pub mounts: Vec<Request>,
@@ -130,6 +134,8 @@ impl ContainerSpec {
             read_only_tmpfs: true,
             auto_remove: false,
             network: crate::network::Choice::Slirp4netns(Default::default()),
+            ports: vec![],
+            publish_all: false,
             userns: UsernsMode::Default,
             mounts: vec![],
             security: Security::default(),

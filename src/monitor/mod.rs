@@ -14,6 +14,7 @@
 pub mod event;
 pub mod log;
 pub mod logread;
+mod net;
 pub mod ready;
 mod supervise;
 
@@ -94,35 +95,22 @@ pub fn launch(
         trace: ctx.debug,
         pre_start: pre_start(c),
     };
-    let slirp = c.rec.slirp.clone();
-    if slirp.is_some() {
-        // Before anything starts: a host without libslirp fails here, in one line.
-        if let Err(e) = crate::network::slirp::ffi::Lib::load() {
-            return Err(failed(ctx, c, 125, e));
-        }
-    }
+    // Before anything starts: no libslirp, or a host port in use, fails here in one line.
+    let plan = match net::before_start(c) {
+        Ok(p) => p,
+        Err(e) => return Err(failed(ctx, c, 125, e)),
+    };
     match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {
-            let net = match (slirp, started.tap.take()) {
-                (Some(st), Some(tap)) => {
-                    match crate::network::slirp::Stack::new(&st.stack(), tap) {
-                        Ok(n) => {
-                            ::log::debug!("launch: libslirp {} serving tap0", n.version());
-                            Some(n)
-                        }
-                        Err(e) => {
-                            let _ = started.signal(libc::SIGKILL);
-                            let _ = started.wait();
-                            return Err(failed(
-                                ctx,
-                                c,
-                                125,
-                                format!("starting the network: {e:#}"),
-                            ));
-                        }
-                    }
+            let net = match plan.map(|p| net::after_start(p, started.tap.take(), started.pid)) {
+                None => Vec::new(),
+                Some(Ok(pollers)) => pollers,
+                Some(Err(e)) => {
+                    let _ = started.signal(libc::SIGKILL);
+                    let _ = started.wait();
+                    let msg = format!("starting the network: {e:#}");
+                    return Err(failed(ctx, c, 125, msg));
                 }
-                _ => None,
             };
             let (out_r, err_r, in_w) = ours;
             let io = match started.pty.take() {

@@ -27,19 +27,7 @@ pub struct Io {
     pub reap_orphans: bool,
     /// The container's user-mode network stack: polled by the loop, dropped (its host
     /// sockets closed) when the container exits.
-    pub net: Option<crate::network::slirp::Stack>,
-}
-
-/// The network stack's sockets and timers, in the loop's table.
-struct NetPoller(crate::network::slirp::Stack);
-
-impl event::Poller for NetPoller {
-    fn prepare(&mut self, fds: &mut Vec<libc::pollfd>) -> Option<std::time::Duration> {
-        self.0.prepare(fds)
-    }
-    fn dispatch(&mut self, fds: &[libc::pollfd]) {
-        self.0.dispatch(fds)
-    }
+    pub net: Vec<Box<dyn event::Poller>>,
 }
 
 /// Signals forwarded to the container's PID 1 (what conmon/podman's sig-proxy forward).
@@ -356,8 +344,8 @@ fn pump_until_exit(c: &Container, started: &mut Started, io: Io) -> anyhow::Resu
         let s = lp.add_source(0, Interest::Readable, |p: &mut Pump, _, _| p.stdin());
         p.until_exit.push(s);
     }
-    if let Some(net) = io.net {
-        lp.add_poller(Box::new(NetPoller(net)));
+    for p in io.net {
+        lp.add_poller(p);
     }
     let res = lp.run(&mut p, Pump::done);
     // The network goes with the container: its host sockets close here, not at our exit.

@@ -3,6 +3,9 @@
 //!
 //! Below the engine and beside `container`/`monitor`: it knows nothing of images, stores or
 //! flags; the runtime only creates the TAP device it is asked for (`runtime::netdev`).
+pub mod forward;
+pub mod nssockets;
+pub mod ports;
 pub mod slirp;
 
 use crate::runtime::netdev::TapRequest;

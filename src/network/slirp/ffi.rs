@@ -78,7 +78,6 @@ type CleanupFn = unsafe extern "C" fn(*mut Slirp);
 type FillFn = unsafe extern "C" fn(*mut Slirp, *mut u32, SlirpAddPollCb, *mut c_void);
 type PollFn = unsafe extern "C" fn(*mut Slirp, c_int, SlirpGetREventsCb, *mut c_void);
 type InputFn = unsafe extern "C" fn(*mut Slirp, *const u8, c_int);
-type HostFwdFn = unsafe extern "C" fn(*mut Slirp, c_int, in_addr, c_int, in_addr, c_int) -> c_int;
 type VersionFn = unsafe extern "C" fn() -> *const c_char;
 
 /// The functions rctr calls, resolved from the loaded library.
@@ -88,7 +87,6 @@ pub struct Lib {
     pub pollfds_fill: FillFn,
     pub pollfds_poll: PollFn,
     pub input: InputFn,
-    pub add_hostfwd: HostFwdFn,
     pub version_string: VersionFn,
 }
 
@@ -148,7 +146,6 @@ unsafe fn open() -> Result<Lib, String> {
         pollfds_fill: sym!("slirp_pollfds_fill", FillFn),
         pollfds_poll: sym!("slirp_pollfds_poll", PollFn),
         input: sym!("slirp_input", InputFn),
-        add_hostfwd: sym!("slirp_add_hostfwd", HostFwdFn),
         version_string: sym!("slirp_version_string", VersionFn),
     })
 }

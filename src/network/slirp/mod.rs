@@ -152,32 +152,6 @@ impl Stack {
             .into_owned()
     }
 
-    /// Forward UDP (or TCP) `host:port` on the host to the container's `guest:port`.
-    pub fn add_hostfwd(
-        &mut self,
-        udp: bool,
-        host: Ipv4Addr,
-        host_port: u16,
-        guest: Ipv4Addr,
-        guest_port: u16,
-    ) -> std::io::Result<()> {
-        // SAFETY: our live Slirp, plain values.
-        let r = unsafe {
-            (self.lib.add_hostfwd)(
-                self.slirp,
-                udp as c_int,
-                in_addr(host),
-                host_port as c_int,
-                in_addr(guest),
-                guest_port as c_int,
-            )
-        };
-        if r < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
-    }
-
     /// Before the loop sleeps: append the TAP fd and libslirp's sockets to `fds`; returns
     /// how long the loop may sleep at most (libslirp's TCP timers and its own timers).
     pub fn prepare(&mut self, fds: &mut Vec<pollfd>) -> Option<Duration> {

@@ -1,0 +1,62 @@
+//! The container's network, as the monitor holds it: before the start, libslirp is loaded
+//! and every published host port bound (so a missing library or a port in use fails the
+//! start before anything runs); after it, the stack serves the TAP device PID 1's helper
+//! handed over, UDP ports go through slirp, and TCP ports through the splice forwarder. Both
+//! are pollers of the monitor's one loop and end with it.
+use super::event::Poller;
+use crate::container::Container;
+use crate::network::forward::{Forwarder, Listeners};
+use crate::network::slirp::Stack;
+use crate::network::SlirpSettings;
+use std::time::Duration;
+
+/// What was prepared before the start.
+pub(super) struct Plan {
+    slirp: SlirpSettings,
+    listeners: Listeners,
+}
+
+/// `None` when the container has no user-mode network; `Err` is the one-line reason.
+pub(super) fn before_start(c: &Container) -> Result<Option<Plan>, String> {
+    let Some(slirp) = c.rec.slirp.clone() else {
+        return Ok(None);
+    };
+    crate::network::slirp::ffi::Lib::load()?;
+    let listeners =
+        crate::network::forward::bind_listeners(&c.rec.ports).map_err(|e| e.to_string())?;
+    Ok(Some(Plan { slirp, listeners }))
+}
+
+/// Bring the network up for the started container (PID 1 `pid`, its TAP device `tap`).
+pub(super) fn after_start(
+    plan: Plan,
+    tap: Option<std::os::fd::OwnedFd>,
+    pid: i32,
+) -> anyhow::Result<Vec<Box<dyn Poller>>> {
+    let tap = tap.ok_or_else(|| anyhow::anyhow!("the container's runtime sent no TAP device"))?;
+    let stack = Stack::new(&plan.slirp.stack(), tap)?;
+    ::log::debug!("network: libslirp {} serving tap0", stack.version());
+    let mut pollers: Vec<Box<dyn Poller>> = vec![Box::new(stack)];
+    if !plan.listeners.is_empty() {
+        pollers.push(Box::new(Forwarder::start(plan.listeners, pid)?));
+    }
+    Ok(pollers)
+}
+
+impl Poller for Stack {
+    fn prepare(&mut self, fds: &mut Vec<libc::pollfd>) -> Option<Duration> {
+        Stack::prepare(self, fds)
+    }
+    fn dispatch(&mut self, fds: &[libc::pollfd]) {
+        Stack::dispatch(self, fds)
+    }
+}
+
+impl Poller for Forwarder {
+    fn prepare(&mut self, fds: &mut Vec<libc::pollfd>) -> Option<Duration> {
+        Forwarder::prepare(self, fds)
+    }
+    fn dispatch(&mut self, fds: &[libc::pollfd]) {
+        Forwarder::dispatch(self, fds)
+    }
+}

@@ -363,7 +363,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +494,10 @@ _rctr() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1043,7 +1047,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1178,6 +1182,10 @@ _rctr() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1437,7 +1445,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,6 +1576,10 @@ _rctr() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2799,7 +2811,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2934,6 +2946,10 @@ _rctr() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

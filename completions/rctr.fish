@@ -353,6 +353,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -s p -l publish -d 'Publi
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -385,6 +386,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l init -d 'Run a minimal
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -581,6 +583,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -s p -l publish -d 'Pu
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -612,6 +615,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l init -d 'Run a mini
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -709,6 +713,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -741,6 +746,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
@@ -771,6 +777,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l add-host -d 'Add a line to /etc/hosts (HOST:IP)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -802,6 +809,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l privileged -d 'All capabilities, no seccomp, no masked paths'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l filter -d 'Filter the containers (with --all): id, name, status, ancestor, label, …' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence for detaching (accepted)' -r

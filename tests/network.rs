@@ -295,3 +295,46 @@ fn missing_tun_device_is_named_and_none_still_works() {
     );
     assert!(e.contains("/dev/net/tun"), "{e}");
 }
+
+#[test]
+fn dns_options_and_no_hosts() {
+    require_lab!();
+    let sb = sandbox();
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "--dns-option",
+        "ndots:3",
+        "--dns-search",
+        "lab.test",
+        "busybox",
+        "cat",
+        "/etc/resolv.conf",
+    ]);
+    assert_eq!(
+        out,
+        "search lab.test\noptions ndots:3\nnameserver 10.0.2.3\n"
+    );
+    // --no-hosts: the image's own /etc/hosts (busybox's has none: the file is absent).
+    let out = sb.rctr(&["run", "--rm", "--no-hosts", "busybox", "cat", "/etc/hosts"]);
+    assert!(
+        !stdout(&out).contains("host.containers.internal"),
+        "{}",
+        describe(&out)
+    );
+    let out = sb.rctr(&[
+        "run",
+        "--rm",
+        "--no-hosts",
+        "--add-host",
+        "a:1.2.3.4",
+        "busybox",
+        "true",
+    ]);
+    assert_exit(&out, 125);
+    assert!(
+        stderr(&out).contains("cannot be set together"),
+        "{}",
+        describe(&out)
+    );
+}

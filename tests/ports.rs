@@ -302,3 +302,73 @@ fn bad_publish_is_refused_before_anything_is_created() {
         describe(&out)
     );
 }
+
+/// `--network pasta` (when pasta is installed): the same -p test as slirp's default, and
+/// pasta goes with the container.
+#[test]
+fn pasta_publishes_a_port_and_stops_with_the_container() {
+    require_lab!();
+    require!(
+        std::path::Path::new("/usr/bin/pasta").exists(),
+        "pasta is not installed (Debian package passt)"
+    );
+    let sb = sandbox();
+    let site = sb.tmp_dir().join("pasta-site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), "through pasta\n").unwrap();
+    let port = free_port();
+    let vol = format!("{}:/www", site.display());
+    let id = sb.rctr_ok(&[
+        "run",
+        "-d",
+        "--network",
+        "pasta",
+        "-p",
+        &format!("{port}:80"),
+        "-v",
+        &vol,
+        "busybox",
+        "httpd",
+        "-f",
+        "-p",
+        "80",
+        "-h",
+        "/www",
+    ]);
+    let id = id.trim();
+    assert!(http_get(port).contains("through pasta"));
+    let mode = sb.rctr_ok(&["inspect", "--format", "{{.HostConfig.NetworkMode}}", id]);
+    assert_eq!(mode.trim(), "pasta");
+    assert_ok(&sb.rctr(&["rm", "-f", "-t", "0", id]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !port_is_free(port) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(port_is_free(port), "pasta still holds {port}");
+    sb.assert_no_leftovers_within(Duration::from_secs(10));
+}
+
+/// Without pasta on PATH: one line saying what to install, nothing created.
+#[test]
+fn pasta_missing_is_one_line() {
+    require_lab!();
+    let sb = sandbox();
+    let bin = sb.tmp_dir().join("bin-without-pasta");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["newuidmap", "newgidmap", "fuse-overlayfs"] {
+        if let Some(p) = ["/usr/bin", "/usr/sbin", "/bin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(tool))
+            .find(|p| p.exists())
+        {
+            std::os::unix::fs::symlink(p, bin.join(tool)).unwrap();
+        }
+    }
+    sb.env("PATH", bin.as_os_str());
+    let out = sb.rctr(&["run", "--rm", "--network", "pasta", "busybox", "true"]);
+    assert_exit(&out, 125);
+    let e = stderr(&out);
+    assert!(e.contains("pasta") && e.contains("passt"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(sb.containers_in_store().is_empty());
+}

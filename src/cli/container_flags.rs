@@ -114,6 +114,12 @@ pub struct ContainerFlags {
     /// Search domain for /etc/resolv.conf
     #[arg(long = "dns-search", value_name = "DOMAIN")]
     pub dns_search: Vec<String>,
+    /// Option for /etc/resolv.conf (e.g. ndots:2)
+    #[arg(long = "dns-option", alias = "dns-opt", value_name = "OPTION")]
+    pub dns_option: Vec<String>,
+    /// Do not create /etc/hosts for the container (keep the image's)
+    #[arg(long = "no-hosts")]
+    pub no_hosts: bool,
     /// Add an annotation to the container's OCI spec (KEY=VALUE)
     #[arg(long, value_name = "KEY=VALUE")]
     pub annotation: Vec<String>,
@@ -230,6 +236,9 @@ impl ContainerFlags {
         if let Some(w) = f.workdir.as_ref().filter(|w| !w.starts_with('/')) {
             anyhow::bail!("the working directory {w:?} must be an absolute path");
         }
+        if f.no_hosts && !f.add_host.is_empty() {
+            anyhow::bail!("--no-hosts and --add-host cannot be set together");
+        }
         let ports = f
             .publish
             .iter()
@@ -322,6 +331,8 @@ impl ContainerFlags {
             extra_hosts,
             dns_servers: f.dns.clone(),
             dns_search: f.dns_search.clone(),
+            dns_options: f.dns_option.clone(),
+            no_hosts: f.no_hosts,
             log,
             cidfile: f.cidfile.clone(),
             pidfile: f.pidfile.clone(),

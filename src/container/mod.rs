@@ -174,6 +174,7 @@ impl Container {
                 mounts: opts.mounts,
                 network: opts.network,
                 slirp: opts.slirp,
+                pasta: opts.pasta,
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),

@@ -102,6 +102,8 @@ pub enum NetworkMode {
     Host,
     /// A private namespace with `tap0` behind the monitor's libslirp (rctr's default).
     Slirp4netns,
+    /// A private namespace connected by pasta.
+    Pasta,
 }
 
 /// A mount as shown by inspect/ps (`Mounts`).
@@ -141,6 +143,9 @@ pub struct ContainerRecord {
     /// The slirp4netns settings when `network` is `Slirp4netns`: the monitor's stack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slirp: Option<crate::network::SlirpSettings>,
+    /// The pasta program and options when `network` is `Pasta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pasta: Option<crate::network::pasta::PastaSettings>,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -175,6 +180,7 @@ pub struct CreateOptions {
     pub mounts: Vec<MountRecord>,
     pub network: NetworkMode,
     pub slirp: Option<crate::network::SlirpSettings>,
+    pub pasta: Option<crate::network::pasta::PastaSettings>,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for

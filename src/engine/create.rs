@@ -38,7 +38,14 @@ fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
             Network::Host
         }),
         tap: spec.network.slirp().map(|n| n.tap()),
-        dns_forwarder: spec.network.slirp().map(|n| n.dns()),
+        dns_forwarder: match &spec.network {
+            crate::network::Choice::Pasta(_) => Some(
+                crate::network::pasta::DNS_FORWARD
+                    .parse()
+                    .expect("an address"),
+            ),
+            n => n.slirp().map(|n| n.dns()),
+        },
         cap_add: spec.security.cap_add.clone(),
         cap_drop: spec.security.cap_drop.clone(),
         privileged: spec.security.privileged,
@@ -50,6 +57,8 @@ fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
         extra_hosts: spec.extra_hosts.clone(),
         dns_servers: spec.dns_servers.clone(),
         dns_search: spec.dns_search.clone(),
+        dns_options: spec.dns_options.clone(),
+        no_hosts: spec.no_hosts,
         annotations: spec.annotations.clone(),
         cgroupns: cgroup2_host(),
         ..Default::default()
@@ -124,6 +133,24 @@ fn record_config(spec: &ContainerSpec, s: &Settings, img: Option<&ImageConfig>) 
     }
 }
 
+/// `--network pasta`: the program, found now (a host without it fails the create in one
+/// line), and its options.
+fn pasta_settings(
+    ctx: &Context,
+    n: &crate::network::Choice,
+) -> anyhow::Result<Option<crate::network::pasta::PastaSettings>> {
+    let crate::network::Choice::Pasta(options) = n else {
+        return Ok(None);
+    };
+    let Some(program) = crate::idmap::find_in_path_in(ctx.path(), "pasta") else {
+        anyhow::bail!("--network pasta needs the pasta program, which is not installed: install passt (Debian/Ubuntu: apt install passt; Fedora: dnf install passt) or use --network slirp4netns");
+    };
+    Ok(Some(crate::network::pasta::PastaSettings {
+        program,
+        options: options.clone(),
+    }))
+}
+
 /// `-p` and `-P` (the image's `ExposedPorts`), host ports picked and checked; podman's
 /// warning and nothing published when the network mode has no ports to forward.
 fn published(
@@ -142,7 +169,10 @@ fn published(
     if all.is_empty() {
         return Ok(all);
     }
-    if spec.network.slirp().is_none() {
+    if !matches!(
+        spec.network,
+        crate::network::Choice::Slirp4netns(_) | crate::network::Choice::Pasta(_)
+    ) {
         eprintln!("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         return Ok(vec![]);
     }
@@ -190,7 +220,9 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             crate::network::Choice::Host => crate::container::NetworkMode::Host,
             crate::network::Choice::None => crate::container::NetworkMode::None,
             crate::network::Choice::Slirp4netns(_) => crate::container::NetworkMode::Slirp4netns,
+            crate::network::Choice::Pasta(_) => crate::container::NetworkMode::Pasta,
         },
+        pasta: pasta_settings(ctx, &spec.network)?,
         slirp: spec.network.slirp().cloned(),
         ports: published(ctx, spec, cfg.as_ref())?,
         auto_remove: spec.auto_remove,

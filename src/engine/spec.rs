@@ -101,6 +101,8 @@ pub struct ContainerSpec {
     pub extra_hosts: Vec<(String, String)>,
     pub dns_servers: Vec<String>,
     pub dns_search: Vec<String>,
+    pub dns_options: Vec<String>,
+    pub no_hosts: bool,
     pub log: LogConfig,
     /// Write the new container's ID here (must not exist).
     pub cidfile: Option<PathBuf>,
@@ -148,6 +150,8 @@ impl ContainerSpec {
             extra_hosts: vec![],
             dns_servers: vec![],
             dns_search: vec![],
+            dns_options: vec![],
+            no_hosts: false,
             log: LogConfig::default(),
             cidfile: None,
             pidfile: None,

@@ -39,20 +39,30 @@ pub enum StdioPlan {
     Inherit { stdin: bool },
 }
 
-/// What must happen once PID 1 exists and before its command runs, for `c`: `--pidfile`
-/// today; the place for cgroup placement and the network namespace's devices. `None` when
-/// there is nothing to do, and the start then does not wait for it at all.
-fn pre_start(c: &Container) -> Option<crate::runtime::PreStartHook> {
-    let pidfile = c.rec.pidfile.clone()?;
+/// What must happen once PID 1 exists and before its command runs, for `c`: `--pidfile`,
+/// pasta's network; the place for cgroup placement too. `None` when there is nothing to do,
+/// and the start then does not wait for it at all.
+fn pre_start(ctx: &Context, c: &Container) -> Option<crate::runtime::PreStartHook> {
+    let pidfile = c.rec.pidfile.clone();
+    let pasta = net::pasta_step(ctx, c);
+    if pidfile.is_none() && pasta.is_none() {
+        return None;
+    }
     Some(Box::new(move |p: &crate::runtime::PreStart| {
-        // podman's pid file: the number alone, no newline.
-        crate::fsutil::atomic_write(&pidfile, p.pid.to_string().as_bytes()).map_err(|e| {
-            anyhow::anyhow!(
-                "writing --pidfile {}: {}",
-                pidfile.display(),
-                e.root_cause()
-            )
-        })
+        if let Some(pidfile) = &pidfile {
+            // podman's pid file: the number alone, no newline.
+            crate::fsutil::atomic_write(pidfile, p.pid.to_string().as_bytes()).map_err(|e| {
+                anyhow::anyhow!(
+                    "writing --pidfile {}: {}",
+                    pidfile.display(),
+                    e.root_cause()
+                )
+            })?;
+        }
+        if let Some(step) = pasta {
+            step(p.pid)?;
+        }
+        Ok(())
     }))
 }
 
@@ -93,7 +103,7 @@ pub fn launch(
         stderr,
         remove_rootfs: c.rec.auto_remove,
         trace: ctx.debug,
-        pre_start: pre_start(c),
+        pre_start: pre_start(ctx, c),
     };
     // Before anything starts: no libslirp, or a host port in use, fails here in one line.
     let plan = match net::before_start(c) {
@@ -103,7 +113,7 @@ pub fn launch(
     match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {
             let net = match plan.map(|p| net::after_start(p, started.tap.take(), started.pid)) {
-                None => Vec::new(),
+                None => net::others(c),
                 Some(Ok(pollers)) => pollers,
                 Some(Err(e)) => {
                     let _ = started.signal(libc::SIGKILL);
@@ -138,7 +148,11 @@ pub fn launch(
             };
             Ok((started, io))
         }
-        Err(f) => Err(failed(ctx, c, f.exit_code(), f.to_string())),
+        Err(f) => {
+            // pasta may have been started by the pre-start hook before the start failed.
+            drop(net::others(c));
+            Err(failed(ctx, c, f.exit_code(), f.to_string()))
+        }
     }
 }
 

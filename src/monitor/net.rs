@@ -16,6 +16,50 @@ pub(super) struct Plan {
     listeners: Listeners,
 }
 
+/// Where the monitor keeps pasta's PID while the container runs.
+fn pasta_pidfile(c: &Container) -> std::path::PathBuf {
+    c.run_dir().join("pasta.pid")
+}
+
+/// The pre-start step of a pasta container: start pasta for PID 1 and wait until it has
+/// configured the namespace.
+pub(super) fn pasta_step(
+    ctx: &crate::context::Context,
+    c: &Container,
+) -> Option<Box<dyn FnOnce(i32) -> anyhow::Result<()>>> {
+    let settings = c.rec.pasta.clone()?;
+    let ports = c.rec.ports.clone();
+    let _ = c.ensure_run_dir(ctx);
+    let pidfile = pasta_pidfile(c);
+    Some(Box::new(move |pid| {
+        crate::network::pasta::start(&settings, &ports, pid, &pidfile)
+    }))
+}
+
+/// Stops pasta when the loop ends (it has no fds of ours to poll).
+struct PastaGuard(std::path::PathBuf);
+
+impl Poller for PastaGuard {
+    fn prepare(&mut self, _fds: &mut Vec<libc::pollfd>) -> Option<Duration> {
+        None
+    }
+    fn dispatch(&mut self, _fds: &[libc::pollfd]) {}
+}
+
+impl Drop for PastaGuard {
+    fn drop(&mut self) {
+        crate::network::pasta::stop(&self.0);
+    }
+}
+
+/// The pollers of a started container without a user-mode stack of ours: pasta's guard.
+pub(super) fn others(c: &Container) -> Vec<Box<dyn Poller>> {
+    match c.rec.pasta {
+        Some(_) => vec![Box::new(PastaGuard(pasta_pidfile(c)))],
+        None => Vec::new(),
+    }
+}
+
 /// `None` when the container has no user-mode network; `Err` is the one-line reason.
 pub(super) fn before_start(c: &Container) -> Result<Option<Plan>, String> {
     let Some(slirp) = c.rec.slirp.clone() else {

@@ -5,6 +5,7 @@
 //! flags; the runtime only creates the TAP device it is asked for (`runtime::netdev`).
 pub mod forward;
 pub mod nssockets;
+pub mod pasta;
 pub mod ports;
 pub mod slirp;
 
@@ -32,6 +33,9 @@ pub enum Choice {
     Host,
     /// Its own namespace with `tap0` behind libslirp in the monitor (`--network slirp4netns`).
     Slirp4netns(SlirpSettings),
+    /// Its own namespace connected by pasta (`--network pasta[:OPTIONS]`, pasta's own
+    /// options, comma-separated as podman takes them).
+    Pasta(Vec<String>),
 }
 
 /// `--network slirp4netns:OPTIONS` (podman's option names).
@@ -148,14 +152,18 @@ impl Choice {
                 }
                 return Ok(Choice::Slirp4netns(st));
             }
-            "pasta" | "bridge" => bail!(
-                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), none or host"
+            "pasta" => {
+                let opts = opts.unwrap_or("").split(',').filter(|o| !o.is_empty());
+                return Ok(Choice::Pasta(opts.map(str::to_string).collect()));
+            }
+            "bridge" => bail!(
+                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), pasta, none or host"
             ),
             m if m.starts_with("container") || m.starts_with("ns") => bail!(
-                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), none or host"
+                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), pasta, none or host"
             ),
             _ => bail!(
-                "unknown network mode {s:?}: use slirp4netns[:OPTIONS], none or host"
+                "unknown network mode {s:?}: use slirp4netns[:OPTIONS], pasta[:OPTIONS], none or host"
             ),
         };
         if opts.is_some() {
@@ -182,6 +190,7 @@ impl Choice {
             Choice::None => "none",
             Choice::Host => "host",
             Choice::Slirp4netns(_) => "slirp4netns",
+            Choice::Pasta(_) => "pasta",
         }
     }
 }
@@ -220,7 +229,7 @@ mod tests {
             ("slirp4netns:cidr=10.0.2.0/30", "cidr"),
             ("slirp4netns:allow_host_loopback=yes", "true or false"),
             ("slirp4netns:frob=1", "unknown slirp4netns option"),
-            ("pasta", "not supported yet"),
+            ("bridge", "not supported yet"),
         ] {
             let e = Choice::parse(bad).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

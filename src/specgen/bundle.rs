@@ -70,19 +70,26 @@ pub fn hosts_file(
     s
 }
 
+/// `--dns`, `--dns-search`, `--dns-option` and the user-mode network's forwarder.
+#[derive(Default)]
+pub struct Dns<'a> {
+    pub servers: &'a [String],
+    pub search: &'a [String],
+    pub options: &'a [String],
+    pub forwarder: Option<std::net::Ipv4Addr>,
+}
+
 /// `/etc/resolv.conf`: the host's, minus loopback nameservers when the container has its own
 /// network namespace (they would point at the container itself); `--dns`/`--dns-search`
 /// replace the nameservers/search domains. With user-mode networking the nameserver is its
 /// DNS `forwarder` (which relays to the host's resolvers, loopback ones included), unless
 /// `--dns` names others.
-pub fn resolv_conf(
-    network: Network,
-    host: &str,
-    dns: &[String],
-    search: &[String],
-    forwarder: Option<std::net::Ipv4Addr>,
-) -> String {
-    let fwd = forwarder.filter(|_| dns.is_empty()).map(|a| a.to_string());
+pub fn resolv_conf(network: Network, host: &str, d: &Dns<'_>) -> String {
+    let (dns, search) = (d.servers, d.search);
+    let fwd = d
+        .forwarder
+        .filter(|_| dns.is_empty())
+        .map(|a| a.to_string());
     let dns: &[String] = match &fwd {
         Some(f) => std::slice::from_ref(f),
         None => dns,
@@ -94,6 +101,7 @@ pub fn resolv_conf(
             match f.next() {
                 Some("nameserver") if !dns.is_empty() => false,
                 Some("search") | Some("domain") if !search.is_empty() => false,
+                Some("options") if !d.options.is_empty() => false,
                 Some("nameserver") => {
                     network == Network::Host
                         || !f
@@ -107,6 +115,9 @@ pub fn resolv_conf(
         .collect();
     if !search.is_empty() {
         out.insert_str(0, &format!("search {}\n", search.join(" ")));
+    }
+    if !d.options.is_empty() {
+        out.push_str(&format!("options {}\n", d.options.join(" ")));
     }
     for d in dns {
         out.push_str(&format!("nameserver {d}\n"));
@@ -166,9 +177,12 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
             resolv_conf(
                 network,
                 &read("/etc/resolv.conf"),
-                &s.dns_servers,
-                &s.dns_search,
-                s.dns_forwarder,
+                &Dns {
+                    servers: &s.dns_servers,
+                    search: &s.dns_search,
+                    options: &s.dns_options,
+                    forwarder: s.dns_forwarder,
+                },
             ),
         ),
         (&files.containerenv, containerenv),
@@ -217,18 +231,21 @@ mod tests {
     fn resolv_conf_drops_loopback_for_private_networks() {
         let host = "search lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\nnameserver ::1\n";
         assert_eq!(
-            resolv_conf(Network::Private, host, &[], &[], None),
+            resolv_conf(Network::Private, host, &Dns::default()),
             "search lan\nnameserver 10.0.0.1\n"
         );
-        assert_eq!(resolv_conf(Network::Host, host, &[], &[], None), host);
+        assert_eq!(resolv_conf(Network::Host, host, &Dns::default()), host);
         let d = resolv_conf(
             Network::Private,
             host,
-            &["9.9.9.9".into()],
-            &["x.org".into()],
-            None,
+            &Dns {
+                servers: &["9.9.9.9".into()],
+                search: &["x.org".into()],
+                options: &["ndots:2".into()],
+                forwarder: None,
+            },
         );
-        assert_eq!(d, "search x.org\nnameserver 9.9.9.9\n");
+        assert_eq!(d, "search x.org\noptions ndots:2\nnameserver 9.9.9.9\n");
     }
 
     #[test]

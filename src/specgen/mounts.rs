@@ -117,7 +117,9 @@ pub(super) fn mounts(
         ("/etc/resolv.conf", &files.resolv_conf),
         ("/run/.containerenv", &files.containerenv),
     ] {
-        if !user_dests.contains(&dest) {
+        // `--no-hosts`: the image's own /etc/hosts stays.
+        let skip = user_dests.contains(&dest) || (s.no_hosts && dest == "/etc/hosts");
+        if !skip {
             mounts.push(mount(
                 dest,
                 "bind",

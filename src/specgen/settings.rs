@@ -86,6 +86,10 @@ pub struct Settings {
     /// `--dns` and `--dns-search`: replace the host's nameservers / search domains.
     pub dns_servers: Vec<String>,
     pub dns_search: Vec<String>,
+    /// `--dns-option`: resolv.conf `options`.
+    pub dns_options: Vec<String>,
+    /// `--no-hosts`: leave the image's /etc/hosts alone.
+    pub no_hosts: bool,
     /// `--annotation KEY=VALUE`.
     pub annotations: Vec<(String, String)>,
     /// A private cgroup namespace with a read-only /sys/fs/cgroup (cgroup v2 hosts only).

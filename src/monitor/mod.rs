@@ -104,8 +104,9 @@ pub fn launch(
         remove_rootfs: c.rec.auto_remove,
         trace: ctx.debug,
         pre_start: pre_start(ctx, c),
+        meanwhile: net::meanwhile(c),
     };
-    // Before anything starts: no libslirp, or a host port in use, fails here in one line.
+    // Before anything starts: a host port in use fails here, in one line.
     let plan = match net::before_start(c) {
         Ok(p) => p,
         Err(e) => return Err(failed(ctx, c, 125, e)),

@@ -1,6 +1,6 @@
-//! The container's network, as the monitor holds it: before the start, libslirp is loaded
-//! and every published host port bound (so a missing library or a port in use fails the
-//! start before anything runs); after it, the stack serves the TAP device PID 1's helper
+//! The container's network, as the monitor holds it: before the start every published host
+//! port is bound (a port in use fails the start before anything runs); libslirp is loaded
+//! while the runtime's helper builds the namespaces; after the start, the stack serves the TAP device PID 1's helper
 //! handed over, UDP ports go through slirp, and TCP ports through the splice forwarder. Both
 //! are pollers of the monitor's one loop and end with it.
 use super::event::Poller;
@@ -60,12 +60,21 @@ pub(super) fn others(c: &Container) -> Vec<Box<dyn Poller>> {
     }
 }
 
+/// What the monitor does while the runtime's helper sets up the namespaces: load libslirp
+/// (1-2 ms with glib), off the start's critical path. A failure shows when the stack is
+/// built, after the start, which then stops the container with the loader's message.
+pub(super) fn meanwhile(c: &Container) -> Option<Box<dyn FnOnce()>> {
+    c.rec.slirp.as_ref()?;
+    Some(Box::new(|| {
+        let _ = crate::network::slirp::ffi::Lib::load();
+    }))
+}
+
 /// `None` when the container has no user-mode network; `Err` is the one-line reason.
 pub(super) fn before_start(c: &Container) -> Result<Option<Plan>, String> {
     let Some(slirp) = c.rec.slirp.clone() else {
         return Ok(None);
     };
-    crate::network::slirp::ffi::Lib::load()?;
     let listeners =
         crate::network::forward::bind_listeners(&c.rec.ports).map_err(|e| e.to_string())?;
     Ok(Some(Plan { slirp, listeners }))

@@ -187,17 +187,32 @@ impl Stack {
     /// After the loop woke: feed the container's frames to libslirp, let it serve its
     /// sockets (`fds` as filled by [`Stack::prepare`], with poll's results), run due timers.
     pub fn dispatch(&mut self, fds: &[pollfd]) {
-        if fds
+        let tap_ready = fds
             .get(self.tap_idx)
-            .is_some_and(|p| p.revents & libc::POLLIN != 0)
-        {
-            self.read_tap();
+            .is_some_and(|p| p.revents & libc::POLLIN != 0);
+        let fed = tap_ready && self.read_tap() > 0;
+        self.poll_sockets(fds);
+        if fed {
+            // What the container just sent sits in libslirp's socket buffers, and its sockets
+            // were polled before it arrived (without interest in writing): poll them again
+            // now, without sleeping, so the data leaves (and the window reopens) this round.
+            let mut again = Vec::new();
+            let _ = self.prepare(&mut again);
+            // SAFETY: a valid pollfd array of its length, no timeout.
+            unsafe { libc::poll(again.as_mut_ptr(), again.len() as libc::nfds_t, 0) };
+            if let Some(t) = again.get_mut(self.tap_idx) {
+                t.revents = 0; // the TAP device waits for the loop's next round
+            }
+            self.poll_sockets(&again);
         }
+        self.run_timers();
+    }
+
+    fn poll_sockets(&mut self, fds: &[pollfd]) {
         self.inner.polled = fds;
         // SAFETY: our live Slirp; get_revents only reads `polled`, valid during the call.
         unsafe { (self.lib.pollfds_poll)(self.slirp, 0, get_revents, self.opaque()) };
         self.inner.polled = std::ptr::slice_from_raw_parts(std::ptr::null(), 0);
-        self.run_timers();
     }
 
     fn opaque(&mut self) -> *mut c_void {
@@ -205,18 +220,20 @@ impl Stack {
         p.cast()
     }
 
-    fn read_tap(&mut self) {
+    /// Feed the container's frames to libslirp; how many there were.
+    fn read_tap(&mut self) -> usize {
         let fd: RawFd = self.inner.tap.as_raw_fd();
-        for _ in 0..FRAMES_PER_ROUND {
+        for i in 0..FRAMES_PER_ROUND {
             // SAFETY: read into our buffer.
             let n = unsafe { libc::read(fd, self.buf.as_mut_ptr().cast(), self.buf.len()) };
             if n <= 0 {
                 // EAGAIN: drained. EOF/errors: the device is gone with the namespace.
-                return;
+                return i;
             }
             // SAFETY: our live Slirp and a buffer of n bytes.
             unsafe { (self.lib.input)(self.slirp, self.buf.as_ptr(), n as c_int) };
         }
+        FRAMES_PER_ROUND
     }
 
     fn run_timers(&mut self) {

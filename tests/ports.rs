@@ -83,20 +83,31 @@ fn settled(before: (usize, usize, usize), now: (usize, usize, usize)) -> bool {
     now.0 <= before.0 && now.2 <= before.2 && now.1 <= before.1 + 24
 }
 
+/// A detached busybox httpd serving `page` (as index.html, from a host directory `dir`
+/// bind-mounted on /www) through `-p PORT:80`, with `net` network arguments. (ID, port)
+fn httpd(sb: &Sandbox, dir: &str, page: &str, net: &[&str]) -> (String, u16) {
+    let site = sb.tmp_dir().join(dir);
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), page).unwrap();
+    let port = free_port();
+    let publish = format!("{port}:80");
+    let vol = format!("{}:/www", site.display());
+    let mut args = vec!["run", "-d"];
+    args.extend(net);
+    args.extend([
+        "-p", &publish, "-v", &vol, "busybox", "httpd", "-f", "-p", "80", "-h", "/www",
+    ]);
+    let id = sb.rctr_ok(&args);
+    (id.trim().to_string(), port)
+}
+
 #[test]
 fn httpd_serves_a_host_directory_through_p_and_the_port_is_free_after() {
     require_lab!();
     let sb = sandbox();
-    let site = sb.tmp_dir().join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("index.html"), "served through -p\n").unwrap();
-    let port = free_port();
+    let (id, port) = httpd(&sb, "site", "served through -p\n", &[]);
+    let id = id.as_str();
     let publish = format!("{port}:80");
-    let vol = format!("{}:/www", site.display());
-    let id = sb.rctr_ok(&[
-        "run", "-d", "-p", &publish, "-v", &vol, "busybox", "httpd", "-f", "-p", "80", "-h", "/www",
-    ]);
-    let id = id.trim();
     let page = http_get(port);
     assert!(page.contains("served through -p"), "{page}");
     let shown = sb.rctr_ok(&["port", id]);
@@ -190,27 +201,8 @@ fn udp_echo_through_p() {
 fn a_flood_of_short_connections_leaks_nothing() {
     require_lab!();
     let sb = sandbox();
-    let site = sb.tmp_dir().join("flood");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("index.html"), "ok\n").unwrap();
-    let port = free_port();
-    let vol = format!("{}:/www", site.display());
-    let id = sb.rctr_ok(&[
-        "run",
-        "-d",
-        "-p",
-        &format!("{port}:80"),
-        "-v",
-        &vol,
-        "busybox",
-        "httpd",
-        "-f",
-        "-p",
-        "80",
-        "-h",
-        "/www",
-    ]);
-    let id = id.trim();
+    let (id, port) = httpd(&sb, "flood", "ok\n", &[]);
+    let id = id.as_str();
     assert!(http_get(port).contains("ok"));
     let mon = monitor_pid(&sb, id);
     let before = fd_kinds(mon);
@@ -313,29 +305,13 @@ fn pasta_publishes_a_port_and_stops_with_the_container() {
         "pasta is not installed (Debian package passt)"
     );
     let sb = sandbox();
-    let site = sb.tmp_dir().join("pasta-site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("index.html"), "through pasta\n").unwrap();
-    let port = free_port();
-    let vol = format!("{}:/www", site.display());
-    let id = sb.rctr_ok(&[
-        "run",
-        "-d",
-        "--network",
-        "pasta",
-        "-p",
-        &format!("{port}:80"),
-        "-v",
-        &vol,
-        "busybox",
-        "httpd",
-        "-f",
-        "-p",
-        "80",
-        "-h",
-        "/www",
-    ]);
-    let id = id.trim();
+    let (id, port) = httpd(
+        &sb,
+        "pasta-site",
+        "through pasta\n",
+        &["--network", "pasta"],
+    );
+    let id = id.as_str();
     assert!(http_get(port).contains("through pasta"));
     let mode = sb.rctr_ok(&["inspect", "--format", "{{.HostConfig.NetworkMode}}", id]);
     assert_eq!(mode.trim(), "pasta");

@@ -410,11 +410,6 @@ impl Forwarder {
         let now = Instant::now();
         self.flows.retain(|f| now.duration_since(f.last) < UDP_IDLE);
     }
-
-    /// Open TCP connections and UDP flows (for `--log-level debug`).
-    pub fn connections(&self) -> usize {
-        self.conns.len() + self.flows.len()
-    }
 }
 
 impl Drop for Forwarder {

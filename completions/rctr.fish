@@ -336,7 +336,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l tmpfs -d 'Mount a tmpf
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor; containers.conf\'s default_rootless_network_cmd may choose pasta), pasta[:OPTIONS], container:NAME|ID (its network namespace), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -486,7 +486,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand rm" -s f -l force -d 'Stop a r
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s v -l volumes -d 'Remove the anonymous volumes associated with the container'
-complete -c rctr -n "__fish_rctr_using_subcommand rm" -l depend -d 'Remove the containers depending on it (accepted; rctr has no dependencies)'
+complete -c rctr -n "__fish_rctr_using_subcommand rm" -l depend -d 'Remove the containers that depend on it (join its network) first'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l condition -d 'Condition to wait on (accepted: stopped, exited; rctr waits for the container to stop)' -r
@@ -566,7 +566,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l tmpfs -d 'Mount a t
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor; containers.conf\'s default_rootless_network_cmd may choose pasta), pasta[:OPTIONS], container:NAME|ID (its network namespace), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -696,7 +696,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor; containers.conf\'s default_rootless_network_cmd may choose pasta), pasta[:OPTIONS], container:NAME|ID (its network namespace), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -760,7 +760,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor), none (only lo) or host' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true] (default: user-mode networking inside rctr\'s monitor; containers.conf\'s default_rootless_network_cmd may choose pasta), pasta[:OPTIONS], container:NAME|ID (its network namespace), none (only lo) or host' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pull -d 'Pull policy: missing, always, never, newer' -r -f -a "missing\t'Pull only when the image is not in the store (default)'
 always\t'Always pull (a no-op download when nothing changed)'
 never\t'Never pull: fail when the image is not in the store'
@@ -867,7 +867,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the anonymous volumes associated with the container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l depend -d 'Remove the containers depending on it (accepted; rctr has no dependencies)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l depend -d 'Remove the containers that depend on it (join its network) first'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r

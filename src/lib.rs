@@ -13,6 +13,7 @@
 //! * `idmap`/`userns`, `reference`, `context` (the one reader of the environment), `privdir`,
 //!   `fsutil`, `logging`, `error`.
 pub mod cli;
+pub mod config;
 pub mod container;
 pub mod context;
 pub mod engine;

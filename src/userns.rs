@@ -29,6 +29,8 @@ pub const SYNC_ENV: &str = "_RCTR_USERNS_SYNC";
 pub enum FromChild {
     /// The user namespace exists: map it.
     Unshared,
+    /// The child joined an existing (mapped) user namespace ([`child_join`]): nothing to map.
+    Joined,
     /// `unshare` failed, and why.
     Refused(Failure),
 }
@@ -74,6 +76,9 @@ pub fn spawn_mapped(cmd: &mut Command, mapping: &IdMapping) -> anyhow::Result<Ch
     let mut child = cmd.spawn().context("starting rctr helper process")?;
     drop(child_end);
     let said = parent.recv::<FromChild>();
+    if matches!(said, Ok(Some(FromChild::Joined))) {
+        return Ok(child);
+    }
     if !matches!(said, Ok(Some(FromChild::Unshared))) {
         // A refusal carries the child's own reason; anything else means it died silently.
         let st = child.wait();
@@ -164,6 +169,26 @@ pub fn write_maps(pid: u32, mapping: &IdMapping) -> anyhow::Result<()> {
 /// Child side: create the user namespace (plus `extra_flags`, e.g. `CLONE_NEWNS`), wait for the
 /// parent to map it, and become root inside. Must run before any thread is started.
 pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
+    let sock = sync_channel()?;
+    // SAFETY: plain syscall; we are single-threaded (fresh exec).
+    if unsafe { libc::unshare(libc::CLONE_NEWUSER | extra_flags) } != 0 {
+        let e = std::io::Error::last_os_error();
+        let msg = format!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
+        let _ = sock.send(&FromChild::Refused(Failure::new(
+            FailureKind::Runtime,
+            msg.clone(),
+        )));
+        bail!("{msg}");
+    }
+    sock.send(&FromChild::Unshared)?;
+    if !matches!(sock.recv::<FromParent>()?, Some(FromParent::Mapped)) {
+        bail!("user namespace mapping failed");
+    }
+    become_root()
+}
+
+/// The child's end of the sync socket [`spawn_mapped`] set up.
+fn sync_channel() -> anyhow::Result<Channel> {
     // The one `std::env` read outside `context.rs`, on purpose: a private handshake between
     // rctr's own processes (the fd number [`spawn_mapped`] set), read and removed before
     // anything else runs so the container never inherits it. It is not the user's
@@ -179,24 +204,66 @@ pub fn child_enter(extra_flags: libc::c_int) -> anyhow::Result<()> {
         &sock,
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     );
-    // SAFETY: plain syscall; we are single-threaded (fresh exec).
-    if unsafe { libc::unshare(libc::CLONE_NEWUSER | extra_flags) } != 0 {
-        let e = std::io::Error::last_os_error();
-        let msg = format!("cannot create a user namespace: {e} (are unprivileged user namespaces enabled? see `rctr doctor`)");
-        let _ = sock.send(&FromChild::Refused(Failure::new(
-            FailureKind::Runtime,
-            msg.clone(),
-        )));
-        bail!("{msg}");
-    }
-    sock.send(&FromChild::Unshared)?;
-    if !matches!(sock.recv::<FromParent>()?, Some(FromParent::Mapped)) {
-        bail!("user namespace mapping failed");
-    }
-    // Become uid/gid 0 of the namespace explicitly (we already are, via the map of our own id).
+    Ok(sock)
+}
+
+/// Become uid/gid 0 of the namespace explicitly (we already are, via the map of our own id).
+fn become_root() -> anyhow::Result<()> {
     nix::unistd::setresgid(0.into(), 0.into(), 0.into())
         .context("setresgid(0) in user namespace")?;
     nix::unistd::setresuid(0.into(), 0.into(), 0.into())
         .context("setresuid(0) in user namespace")?;
+    Ok(())
+}
+
+/// Child side, the other way in: join the existing user namespace at `user` and then the
+/// namespaces in `join` (paths with their `CLONE_*` type, e.g. another container's network),
+/// create the ones in `new_flags`, and tell the parent there is nothing to map. The files are
+/// opened before the first `setns`, while `/proc` paths still mean the caller's view. Must
+/// run before any thread is started (setns of a user namespace refuses a threaded process).
+pub fn child_join(
+    user: &std::path::Path,
+    join: &[(std::path::PathBuf, libc::c_int)],
+    new_flags: libc::c_int,
+) -> anyhow::Result<()> {
+    let sock = sync_channel()?;
+    let refuse = |msg: String| {
+        let _ = sock.send(&FromChild::Refused(Failure::new(
+            FailureKind::Runtime,
+            msg.clone(),
+        )));
+        anyhow::anyhow!("{msg}")
+    };
+    let open = |p: &std::path::Path| {
+        std::fs::File::open(p)
+            .map_err(|e| refuse(format!("opening the namespace {}: {e}", p.display())))
+    };
+    let user_fd = open(user)?;
+    let mut fds = Vec::new();
+    for (p, flag) in join {
+        fds.push((open(p)?, *flag, p));
+    }
+    let enter = |f: &std::fs::File, flag: libc::c_int, p: &std::path::Path| {
+        // SAFETY: setns on an fd we own; single-threaded.
+        if unsafe { libc::setns(f.as_raw_fd(), flag) } != 0 {
+            let e = std::io::Error::last_os_error();
+            return Err(refuse(format!(
+                "joining the namespace {}: {e}",
+                p.display()
+            )));
+        }
+        Ok(())
+    };
+    enter(&user_fd, libc::CLONE_NEWUSER, user)?;
+    become_root().map_err(|e| refuse(format!("{e:#}")))?;
+    for (f, flag, p) in &fds {
+        enter(f, *flag, p)?;
+    }
+    // SAFETY: plain syscall; single-threaded.
+    if unsafe { libc::unshare(new_flags) } != 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(refuse(format!("creating the container's namespaces: {e}")));
+    }
+    sock.send(&FromChild::Joined)?;
     Ok(())
 }

@@ -53,7 +53,9 @@ pub struct ContainerFlags {
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
     /// Network mode: slirp4netns[:mtu=N,cidr=NET/P,allow_host_loopback=true,enable_ipv6=true]
-    /// (default: user-mode networking inside rctr's monitor), none (only lo) or host
+    /// (default: user-mode networking inside rctr's monitor; containers.conf's
+    /// default_rootless_network_cmd may choose pasta), pasta[:OPTIONS], container:NAME|ID (its
+    /// network namespace), none (only lo) or host
     #[arg(long, alias = "net", value_name = "MODE")]
     pub network: Option<String>,
     /// Keep STDIN open
@@ -244,9 +246,15 @@ impl ContainerFlags {
             .iter()
             .map(|p| crate::network::ports::parse_publish(p))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let network = crate::network::Choice::parse(
-            f.network.as_deref().unwrap_or(crate::network::DEFAULT_MODE),
-        )?;
+        let network = match &f.network {
+            Some(n) => crate::network::Choice::parse(n)?,
+            None => {
+                // containers.conf's default_rootless_network_cmd, else slirp4netns.
+                let cfg = crate::config::EngineConfig::load(ctx)?;
+                let mode = cfg.default_network.as_ref().map(|(m, _)| m.as_str());
+                crate::network::Choice::parse(mode.unwrap_or(crate::network::DEFAULT_MODE))?
+            }
+        };
         let security = security(f)?;
         let ulimits = f
             .ulimit

@@ -1,7 +1,7 @@
 //! `rctr rm`: remove containers (podman's exit codes: 1 no such container, 2 running).
 use super::exit::{self, Cmd, Kind};
 use super::targets::{each, Rule};
-use crate::container::{is_not_found, select, ContainerError, Status};
+use crate::container::{is_not_found, select};
 use crate::context::Context;
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ pub struct RmArgs {
     /// Remove the anonymous volumes associated with the container
     #[arg(short, long)]
     pub volumes: bool,
-    /// Remove the containers depending on it (accepted; rctr has no dependencies)
+    /// Remove the containers that depend on it (join its network) first
     #[arg(long)]
     pub depend: bool,
     /// Read the container ID from the file
@@ -47,26 +47,29 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     if args.all && args.latest {
         anyhow::bail!("--all and --latest cannot be used together");
     }
-    let targets = select(ctx, &names, args.all, args.latest)?;
+    let mut targets = select(ctx, &names, args.all, args.latest)?;
+    if args.all {
+        // Newest first: a container joining another's network goes before the one it joins.
+        targets.reverse();
+    }
     // podman: 1 when a container did not exist, 2 when one is running, 125 otherwise; the
     // first of 2 and 125 wins over 1.
     let rule = Rule::FirstOtherThan(exit::code(Cmd::Rm, Kind::NoSuchContainer));
     Ok(each(targets, Cmd::Rm, rule, |(arg, c)| {
-        let res = c.and_then(|mut c| {
-            if c.state().status == Status::Running {
-                if !args.force {
-                    return Err(ContainerError::CannotRemoveRunning(c.id().to_string()).into());
-                }
-                c.stop(args.time, None)?;
-            }
-            c.remove_detached(ctx)?;
-            if args.volumes {
-                crate::ops::remove_anonymous_volumes(ctx, &c)?;
-            }
-            Ok(())
-        });
+        let opts = crate::ops::RemoveOptions {
+            force: args.force,
+            time: args.time,
+            volumes: args.volumes,
+            depend: args.depend,
+        };
+        let res = c.and_then(|c| crate::ops::remove_container(ctx, c, &opts));
         match res {
-            Ok(()) => println!("{arg}"),
+            Ok(first) => {
+                for id in first {
+                    println!("{id}");
+                }
+                println!("{arg}");
+            }
             // `-f` and `--ignore` accept containers that are already gone (also when another
             // `rm` removed it a moment ago).
             Err(e) if is_not_found(&e) && (args.force || args.ignore) => {}

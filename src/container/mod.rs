@@ -80,6 +80,9 @@ pub enum ContainerError {
     /// `rm` without `--force` of a running container (podman's `rm` exits 2 for it).
     #[error("cannot remove container {0} as it is running - running or paused containers cannot be removed without force: container state improper")]
     CannotRemoveRunning(String),
+    /// `rm` of a container whose network namespace others join (without `--depend`).
+    #[error("container {id} has dependent containers which must be removed before it: {dependents}: container already exists")]
+    HasDependents { id: String, dependents: String },
     /// `start` of a running container; `hint` says what to do instead.
     #[error("container {name} is already running: {hint}")]
     AlreadyRunning { name: String, hint: &'static str },
@@ -175,6 +178,7 @@ impl Container {
                 network: opts.network,
                 slirp: opts.slirp,
                 pasta: opts.pasta,
+                network_container: opts.network_container,
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),

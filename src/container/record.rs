@@ -104,6 +104,8 @@ pub enum NetworkMode {
     Slirp4netns,
     /// A private namespace connected by pasta.
     Pasta,
+    /// Another container's namespace (`network_container`); inspect shows `container:ID`.
+    Container,
 }
 
 /// A mount as shown by inspect/ps (`Mounts`).
@@ -146,6 +148,9 @@ pub struct ContainerRecord {
     /// The pasta program and options when `network` is `Pasta`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pasta: Option<crate::network::pasta::PastaSettings>,
+    /// The ID of the container whose network namespace this one joins (`Container` mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_container: Option<String>,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -181,6 +186,7 @@ pub struct CreateOptions {
     pub network: NetworkMode,
     pub slirp: Option<crate::network::SlirpSettings>,
     pub pasta: Option<crate::network::pasta::PastaSettings>,
+    pub network_container: Option<String>,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for

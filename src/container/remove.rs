@@ -6,6 +6,8 @@ use crate::storage::remove_tree;
 use anyhow::Context as _;
 use std::path::Path;
 
+/// The directory of a container's dependency markers (see [`Container::add_dependent`]).
+const DEPENDENTS: &str = "dependents";
 impl Container {
     /// Remove the record and every file of the container: its name, runtime dir and
     /// container dir. The caller makes sure it is not running (`rm -f` stops it first).
@@ -61,11 +63,23 @@ impl Container {
         if !self.dir.join("container.json").exists() {
             return Err(not_found());
         }
+        // Checked under the lock that `add_dependent` takes: no dependent appears meanwhile.
+        let deps = self.dependents(ctx);
+        if !deps.is_empty() {
+            return Err(ContainerError::HasDependents {
+                id: self.rec.id.clone(),
+                dependents: deps.join(","),
+            }
+            .into());
+        }
         let root = containers_root(ctx);
         let doomed = root.join(format!(".removing-{}", self.rec.id));
         std::fs::rename(&self.dir, &doomed)
             .with_context(|| format!("removing container {}", self.short_id()))?;
         drop(lock);
+        if let Some(other) = &self.rec.network_container {
+            let _ = std::fs::remove_file(root.join(other).join(DEPENDENTS).join(&self.rec.id));
+        }
         {
             let _names = FileLock::exclusive(&root.join("names.lock"))?;
             names::release(&root.join("names"), &self.rec.name, &self.rec.id);
@@ -78,6 +92,34 @@ impl Container {
             }
         }
         Ok(doomed)
+    }
+
+    /// The IDs of the existing containers that join this one's network namespace (markers
+    /// in its `dependents/` directory; one whose container is gone is ignored).
+    pub fn dependents(&self, ctx: &Context) -> Vec<String> {
+        let root = containers_root(ctx);
+        let Ok(rd) = std::fs::read_dir(self.dir.join(DEPENDENTS)) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = rd
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|id| root.join(id).join("container.json").exists())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Record that container `id` joins this one's network namespace, so this one is not
+    /// removed under it (podman's dependency). Fails when this one is being removed.
+    pub fn add_dependent(&self, id: &str) -> anyhow::Result<()> {
+        let _l = self.lock()?;
+        if !self.dir.join("container.json").exists() {
+            return Err(ContainerError::NotFound(self.rec.id.clone()).into());
+        }
+        let dir = self.dir.join(DEPENDENTS);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::write(dir.join(id), b"").with_context(|| format!("writing {}", dir.display()))
     }
 
     /// Give the container a new name (`rctr rename`).
@@ -141,7 +183,9 @@ pub fn cleanup_stale(ctx: &Context) -> anyhow::Result<usize> {
 /// Remove every container that is not running (and matches `filters`); their IDs. Leftovers
 /// of interrupted creations and removals go too.
 pub fn prune(ctx: &Context, filters: &super::filter::Filters) -> anyhow::Result<Vec<String>> {
-    let all = Container::list(ctx)?;
+    let mut all = Container::list(ctx)?;
+    // Newest first: a container that joins another's network is newer than it, and goes first.
+    all.sort_by(|a, b| b.rec.created.cmp(&a.rec.created));
     let mut removed = Vec::new();
     for c in &all {
         let s = c.state();
@@ -151,6 +195,8 @@ pub fn prune(ctx: &Context, filters: &super::filter::Filters) -> anyhow::Result<
         match c.remove(ctx) {
             Ok(()) => removed.push(c.rec.id.clone()),
             Err(e) if super::is_not_found(&e) => {}
+            // A running container still joins its network: it stays, as with podman.
+            Err(e) if matches!(e.downcast_ref(), Some(ContainerError::HasDependents { .. })) => {}
             Err(e) => return Err(e),
         }
     }

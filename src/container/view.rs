@@ -294,7 +294,10 @@ pub fn inspect_json(c: &Container) -> Value {
                 "Tag": r.log.tag.clone().unwrap_or_default(),
                 "Size": log_size(r.log.cap()),
             },
-            "NetworkMode": r.network,
+            "NetworkMode": match (&r.network, &r.network_container) {
+                (crate::container::NetworkMode::Container, Some(id)) => json!(format!("container:{id}")),
+                (mode, _) => json!(mode),
+            },
             "PortBindings": ports,
             "AutoRemove": r.auto_remove,
             "Privileged": false,

@@ -32,10 +32,10 @@ fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
         read_only: spec.read_only,
         read_only_tmpfs: spec.read_only_tmpfs,
         hostname: spec.hostname.clone(),
-        network: Some(if spec.network.own_namespace() {
-            Network::Private
-        } else {
-            Network::Host
+        network: Some(match &spec.network {
+            crate::network::Choice::Host => Network::Host,
+            crate::network::Choice::Container(_) => Network::Joined,
+            _ => Network::Private,
         }),
         tap: spec.network.slirp().map(|n| n.tap()),
         dns_forwarder: match &spec.network {
@@ -206,6 +206,8 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let (user_mounts, records) = mounts::resolve(ctx, &spec.mounts)?;
     s.mounts = user_mounts;
     let (mapping, root_mount, fuse_maps) = userns_plan(spec, ctx, &store, &mut s)?;
+    let joined = joined_network(ctx, spec, &mapping, &store)?;
+    s.joined_files = joined.as_ref().map(|j| j.dir().join("userdata"));
     log_plan(&mapping, &root_mount, &s);
     let cfg = img.config.config().clone();
     let image_name = img.names.first().cloned().unwrap_or_else(|| img.id.clone());
@@ -221,7 +223,9 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             crate::network::Choice::None => crate::container::NetworkMode::None,
             crate::network::Choice::Slirp4netns(_) => crate::container::NetworkMode::Slirp4netns,
             crate::network::Choice::Pasta(_) => crate::container::NetworkMode::Pasta,
+            crate::network::Choice::Container(_) => crate::container::NetworkMode::Container,
         },
+        network_container: joined.as_ref().map(|j| j.id().to_string()),
         pasta: pasta_settings(ctx, &spec.network)?,
         slirp: spec.network.slirp().cloned(),
         ports: published(ctx, spec, cfg.as_ref())?,
@@ -240,6 +244,12 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         anyhow::bail!("container id file {} exists: remove it first", p.display());
     }
     let container = Container::create(ctx, c_opts)?;
+    if let Some(j) = &joined {
+        if let Err(e) = j.add_dependent(container.id()) {
+            let _ = container.remove(ctx);
+            return Err(e.context(format!("joining the network of container {}", j.name())));
+        }
+    }
     s.id = container.id().to_string();
     s.name = container.name().to_string();
     s.image_name = image_name;
@@ -325,6 +335,39 @@ fn log_plan(mapping: &IdMapping, root: &RootMount, s: &Settings) {
         s.network.unwrap_or(Network::Private),
         s.tap
     );
+}
+
+/// `--network container:NAME`: that container, which must exist (it need not run until this
+/// one starts) and map IDs as this one will: its user namespace is joined with its network.
+fn joined_network(
+    ctx: &Context,
+    spec: &ContainerSpec,
+    mapping: &IdMapping,
+    store: &Store,
+) -> anyhow::Result<Option<Container>> {
+    let crate::network::Choice::Container(name) = &spec.network else {
+        return Ok(None);
+    };
+    // Its names and resolver are the other container's: podman refuses to change them.
+    for (given, what) in [
+        (!spec.dns_servers.is_empty(), "dns"),
+        (!spec.dns_search.is_empty(), "dns search"),
+        (!spec.dns_options.is_empty(), "dns option"),
+        (!spec.extra_hosts.is_empty(), "cannot add host entries"),
+    ] {
+        if given {
+            anyhow::bail!("conflicting options: {what} and the network mode: container");
+        }
+    }
+    let other =
+        Container::lookup(ctx, name).context("looking up container to share net namespace with")?;
+    let theirs = other.rec.idmapping.as_ref().unwrap_or(store.mapping());
+    if theirs != mapping {
+        anyhow::bail!(
+            "--network container:{name}: that container maps user IDs differently (--userns), and its network can only be joined with its user namespace: create both with the same --userns"
+        );
+    }
+    Ok(Some(other))
 }
 
 /// The root mount with no ID shift: a forced mount program, else the probe's verdict.

@@ -106,6 +106,9 @@ pub fn launch(
         pre_start: pre_start(ctx, c),
         meanwhile: net::meanwhile(c),
     };
+    if let Err(e) = net::join(ctx, c) {
+        return Err(failed(ctx, c, 125, e));
+    }
     // Before anything starts: a host port in use fails here, in one line.
     let plan = match net::before_start(c) {
         Ok(p) => p,

@@ -70,6 +70,33 @@ pub(super) fn meanwhile(c: &Container) -> Option<Box<dyn FnOnce()>> {
     }))
 }
 
+/// `--network container:`: point the spec at the user and network namespaces of the other
+/// container's PID 1, which must be running (its PID is new at each of its starts).
+pub(super) fn join(ctx: &crate::context::Context, c: &Container) -> Result<(), String> {
+    let Some(id) = c.rec.network_container.as_deref() else {
+        return Ok(());
+    };
+    let other = Container::load(ctx, id)
+        .map_err(|e| format!("{e:#}"))?
+        .ok_or_else(|| {
+            format!("the container whose network namespace this one joins ({id}) no longer exists: remove this one and create it again")
+        })?;
+    let Some(p) = other.live_pid() else {
+        return Err(format!(
+            "cannot join the network namespace of container {}: it is not running (start it first: rctr start {})",
+            other.name(),
+            other.name()
+        ));
+    };
+    let path = c.spec_path();
+    let patch = || -> anyhow::Result<()> {
+        let mut spec: oci_spec::runtime::Spec = serde_json::from_slice(&std::fs::read(&path)?)?;
+        crate::specgen::join_namespaces(&mut spec, p.pid);
+        crate::fsutil::atomic_write_json(&path, &spec)
+    };
+    patch().map_err(|e| format!("updating {}: {e:#}", path.display()))
+}
+
 /// `None` when the container has no user-mode network; `Err` is the one-line reason.
 pub(super) fn before_start(c: &Container) -> Result<Option<Plan>, String> {
     let Some(slirp) = c.rec.slirp.clone() else {

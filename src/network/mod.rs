@@ -36,6 +36,9 @@ pub enum Choice {
     /// Its own namespace connected by pasta (`--network pasta[:OPTIONS]`, pasta's own
     /// options, comma-separated as podman takes them).
     Pasta(Vec<String>),
+    /// Another container's network namespace (`--network container:NAME|ID`), joined with
+    /// its user namespace when this container starts; that container must be running.
+    Container(String),
 }
 
 /// `--network slirp4netns:OPTIONS` (podman's option names).
@@ -156,14 +159,18 @@ impl Choice {
                 let opts = opts.unwrap_or("").split(',').filter(|o| !o.is_empty());
                 return Ok(Choice::Pasta(opts.map(str::to_string).collect()));
             }
-            "bridge" => bail!(
-                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), pasta, none or host"
+            "bridge" | "ns" => bail!(
+                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), pasta, container:NAME, none or host"
             ),
-            m if m.starts_with("container") || m.starts_with("ns") => bail!(
-                "network mode {mode:?} is not supported yet: use --network slirp4netns (the default), pasta, none or host"
-            ),
+            "container" => {
+                let name = opts.unwrap_or("");
+                if name.is_empty() {
+                    bail!("network mode \"container\" needs a container: --network container:NAME|ID");
+                }
+                return Ok(Choice::Container(name.to_string()));
+            }
             _ => bail!(
-                "unknown network mode {s:?}: use slirp4netns[:OPTIONS], pasta[:OPTIONS], none or host"
+                "unknown network mode {s:?}: use slirp4netns[:OPTIONS], pasta[:OPTIONS], container:NAME, none or host"
             ),
         };
         if opts.is_some() {
@@ -172,9 +179,10 @@ impl Choice {
         Ok(choice)
     }
 
-    /// Does the container get its own network namespace?
+    /// Does the container get a network namespace of its own (not the host's, not another
+    /// container's)?
     pub fn own_namespace(&self) -> bool {
-        !matches!(self, Choice::Host)
+        !matches!(self, Choice::Host | Choice::Container(_))
     }
 
     pub fn slirp(&self) -> Option<&SlirpSettings> {
@@ -191,6 +199,7 @@ impl Choice {
             Choice::Host => "host",
             Choice::Slirp4netns(_) => "slirp4netns",
             Choice::Pasta(_) => "pasta",
+            Choice::Container(_) => "container",
         }
     }
 }
@@ -215,6 +224,10 @@ mod tests {
         assert_eq!(s.guest(), Ipv4Addr::new(10, 5, 0, 100));
         assert_eq!(s.gateway(), Ipv4Addr::new(10, 5, 0, 2));
         assert_eq!(
+            Choice::parse("container:web").unwrap(),
+            Choice::Container("web".into())
+        );
+        assert_eq!(
             Choice::parse("slirp").unwrap(),
             Choice::Slirp4netns(SlirpSettings::default())
         );
@@ -230,6 +243,7 @@ mod tests {
             ("slirp4netns:allow_host_loopback=yes", "true or false"),
             ("slirp4netns:frob=1", "unknown slirp4netns option"),
             ("bridge", "not supported yet"),
+            ("container:", "needs a container"),
         ] {
             let e = Choice::parse(bad).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

@@ -88,3 +88,48 @@ pub fn remove_anonymous_volumes(ctx: &Context, c: &Container) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// How `rm` removes one container.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RemoveOptions {
+    /// Stop it first when it runs (else a running container is refused).
+    pub force: bool,
+    /// Seconds `stop` waits before killing (with `force`).
+    pub time: Option<u32>,
+    /// Its anonymous volumes too (`-v`).
+    pub volumes: bool,
+    /// The containers joining its network namespace first (`--depend`); without it they make
+    /// the removal fail.
+    pub depend: bool,
+}
+
+/// `rm` of one container: stopped (with `force`), removed, its anonymous volumes with
+/// `volumes`. Returns the IDs of the dependents removed before it (`depend`), in order.
+pub fn remove_container(
+    ctx: &Context,
+    mut c: Container,
+    o: &RemoveOptions,
+) -> anyhow::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    if o.depend {
+        for id in c.dependents(ctx) {
+            if let Some(d) = Container::load(ctx, &id)? {
+                removed.extend(remove_container(ctx, d, o)?);
+                removed.push(id);
+            }
+        }
+    }
+    if c.state().status == crate::container::Status::Running {
+        if !o.force {
+            return Err(
+                crate::container::ContainerError::CannotRemoveRunning(c.id().into()).into(),
+            );
+        }
+        c.stop(o.time, None)?;
+    }
+    c.remove_detached(ctx)?;
+    if o.volumes {
+        remove_anonymous_volumes(ctx, &c)?;
+    }
+    Ok(removed)
+}

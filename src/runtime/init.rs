@@ -111,8 +111,20 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn clone_flags(spec: &Spec) -> anyhow::Result<libc::c_int> {
-    let mut flags = libc::CLONE_NEWNS; // the helper always needs its own mounts
+/// The spec's namespaces: the `CLONE_*` flags of those to create, and the existing ones to
+/// join (a user namespace path, and a network one inside it).
+struct Namespaces {
+    new: libc::c_int,
+    user: Option<PathBuf>,
+    join: Vec<(PathBuf, libc::c_int)>,
+}
+
+fn namespaces(spec: &Spec) -> anyhow::Result<Namespaces> {
+    let mut ns_plan = Namespaces {
+        new: libc::CLONE_NEWNS, // the helper always needs its own mounts
+        user: None,
+        join: Vec::new(),
+    };
     for ns in spec
         .linux()
         .as_ref()
@@ -120,13 +132,17 @@ fn clone_flags(spec: &Spec) -> anyhow::Result<libc::c_int> {
         .unwrap_or_default()
     {
         if let Some(p) = ns.path() {
-            anyhow::bail!(
-                "joining an existing {} namespace ({}) is not supported by rctr's runtime",
-                ns.typ(),
-                p.display()
-            );
+            match ns.typ() {
+                LinuxNamespaceType::User => ns_plan.user = Some(p.clone()),
+                LinuxNamespaceType::Network => ns_plan.join.push((p.clone(), libc::CLONE_NEWNET)),
+                t => anyhow::bail!(
+                    "joining an existing {t} namespace ({}) is not supported by rctr's runtime",
+                    p.display()
+                ),
+            }
+            continue;
         }
-        flags |= match ns.typ() {
+        ns_plan.new |= match ns.typ() {
             LinuxNamespaceType::Pid => libc::CLONE_NEWPID,
             LinuxNamespaceType::Network => libc::CLONE_NEWNET,
             LinuxNamespaceType::Ipc => libc::CLONE_NEWIPC,
@@ -135,7 +151,13 @@ fn clone_flags(spec: &Spec) -> anyhow::Result<libc::c_int> {
             _ => 0,
         };
     }
-    Ok(flags)
+    if !ns_plan.join.is_empty() && ns_plan.user.is_none() {
+        // A namespace owned by another user namespace grants nothing from outside it.
+        anyhow::bail!(
+            "joining an existing network namespace needs the path of its user namespace too"
+        );
+    }
+    Ok(ns_plan)
 }
 
 fn pdeathsig() {
@@ -171,9 +193,13 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
         .map_err(anyhow::Error::from)
         .and_then(|b| Ok(serde_json::from_slice(&b)?))
         .context("reading the bundle's config.json")?;
-    let flags = clone_flags(&spec)?;
+    let ns = namespaces(&spec)?;
+    let flags = ns.new;
     trace::step("helper", "read config.json");
-    crate::userns::child_enter(flags)?;
+    match &ns.user {
+        Some(user) => crate::userns::child_join(user, &ns.join, flags)?,
+        None => crate::userns::child_enter(flags)?,
+    }
     trace::step("helper", "in the mapped user namespace and new namespaces");
     // Set after child_enter: changing credentials clears the parent-death signal.
     pdeathsig();

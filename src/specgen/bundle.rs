@@ -160,31 +160,36 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
         s.image_name,
         s.image_id
     );
+    // A joined network's names and resolver are the other container's, as with podman.
+    let shared = |f: &str| {
+        let dir = s.joined_files.as_ref()?;
+        std::fs::read_to_string(dir.join(f)).ok()
+    };
+    let hosts = shared("hosts").unwrap_or_else(|| {
+        hosts_file(
+            &hostname,
+            &s.name,
+            &read("/etc/hosts"),
+            &s.extra_hosts,
+            s.tap.as_ref(),
+        )
+    });
+    let resolv = shared("resolv.conf").unwrap_or_else(|| {
+        resolv_conf(
+            network,
+            &read("/etc/resolv.conf"),
+            &Dns {
+                servers: &s.dns_servers,
+                search: &s.dns_search,
+                options: &s.dns_options,
+                forwarder: s.dns_forwarder,
+            },
+        )
+    });
     for (p, text) in [
-        (
-            &files.hosts,
-            hosts_file(
-                &hostname,
-                &s.name,
-                &read("/etc/hosts"),
-                &s.extra_hosts,
-                s.tap.as_ref(),
-            ),
-        ),
+        (&files.hosts, hosts),
         (&files.hostname, format!("{hostname}\n")),
-        (
-            &files.resolv_conf,
-            resolv_conf(
-                network,
-                &read("/etc/resolv.conf"),
-                &Dns {
-                    servers: &s.dns_servers,
-                    search: &s.dns_search,
-                    options: &s.dns_options,
-                    forwarder: s.dns_forwarder,
-                },
-            ),
-        ),
+        (&files.resolv_conf, resolv),
         (&files.containerenv, containerenv),
     ] {
         std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?;

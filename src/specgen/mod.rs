@@ -14,7 +14,7 @@ mod process;
 mod security;
 pub mod settings;
 
-pub use namespaces::shift_maps;
+pub use namespaces::{join as join_namespaces, shift_maps};
 pub use process::command;
 pub use security::{MASKED_PATHS, READONLY_PATHS};
 pub use settings::Settings;

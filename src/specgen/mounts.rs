@@ -45,7 +45,8 @@ fn standard(s: &Settings, mapping: &IdMapping, network: Network) -> Vec<Mount> {
         &["nosuid", "noexec", "nodev"],
     ));
     mounts.push(match network {
-        Network::Private => mount(
+        // A joined namespace is owned by the joined user namespace, ours too: sysfs mounts.
+        Network::Private | Network::Joined => mount(
             "/sys",
             "sysfs",
             "sysfs",

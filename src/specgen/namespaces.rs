@@ -5,7 +5,9 @@ use crate::idmap::{IdMap, IdMapping};
 use oci_spec::runtime::{Linux, LinuxIdMapping, LinuxNamespace, LinuxNamespaceType};
 use std::collections::HashMap;
 
-/// pid, ipc, uts, mount, user always; cgroup on cgroup v2 hosts; network unless `host`.
+/// pid, ipc, uts, mount, user always; cgroup on cgroup v2 hosts; network unless `host`
+/// (for a joined one, without a path until [`join`] names it: a start that missed it would
+/// get a namespace of its own, never the host's).
 fn namespaces(s: &Settings, network: Network) -> Vec<LinuxNamespace> {
     let mut types = vec![
         LinuxNamespaceType::Pid,
@@ -17,7 +19,7 @@ fn namespaces(s: &Settings, network: Network) -> Vec<LinuxNamespace> {
     if s.cgroupns {
         types.push(LinuxNamespaceType::Cgroup);
     }
-    if network == Network::Private {
+    if network != Network::Host {
         types.push(LinuxNamespaceType::Network);
     }
     types
@@ -60,6 +62,33 @@ pub(super) fn linux(s: &Settings, mapping: &IdMapping, network: Network) -> Linu
         linux.set_sysctl(None);
     }
     linux
+}
+
+/// Point `spec`'s user and network namespaces at those of the running process `pid` (the
+/// PID 1 of the container whose network is joined): done at each start, as that PID changes.
+pub fn join(spec: &mut oci_spec::runtime::Spec, pid: i32) {
+    let Some(linux) = spec.linux_mut() else {
+        return;
+    };
+    let mut list = linux.namespaces().clone().unwrap_or_default();
+    for (t, file) in [
+        (LinuxNamespaceType::User, "user"),
+        (LinuxNamespaceType::Network, "net"),
+    ] {
+        let path = std::path::PathBuf::from(format!("/proc/{pid}/ns/{file}"));
+        match list.iter_mut().find(|n| n.typ() == t) {
+            Some(n) => {
+                n.set_path(Some(path));
+            }
+            None => {
+                let mut n = LinuxNamespace::default();
+                n.set_typ(t);
+                n.set_path(Some(path));
+                list.push(n);
+            }
+        }
+    }
+    linux.set_namespaces(Some(list));
 }
 
 /// fuse-overlayfs `uidmapping`/`gidmapping` values (`underlying:presented:size`…) that show

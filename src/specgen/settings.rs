@@ -13,6 +13,9 @@ pub enum Network {
     Private,
     /// The host's namespace (`--network host`).
     Host,
+    /// Another container's namespace (`--network container:`), with its user namespace: the
+    /// start fills in their paths (that container's PID changes with each of its starts).
+    Joined,
 }
 
 /// What kind of mount a [`UserMount`] is (named volumes are binds of their directory).
@@ -88,6 +91,9 @@ pub struct Settings {
     pub dns_search: Vec<String>,
     /// `--dns-option`: resolv.conf `options`.
     pub dns_options: Vec<String>,
+    /// `--network container:`: the other container's `userdata` directory, whose `hosts` and
+    /// `resolv.conf` this one shares (copied at create, as podman does).
+    pub joined_files: Option<PathBuf>,
     /// `--no-hosts`: leave the image's /etc/hosts alone.
     pub no_hosts: bool,
     /// `--annotation KEY=VALUE`.

@@ -225,6 +225,37 @@ fn host_loopback_only_with_allow_host_loopback() {
     assert!(!stdout(&out).contains("hello"), "{}", describe(&out));
 }
 
+/// `enable_ipv6=true`: tap0 gets fd00::100/64 via fd00::2 (no address without it), and
+/// with `allow_host_loopback` a server on the host's `::1` answers at fd00::2.
+#[test]
+fn ipv6_when_enabled() {
+    require_lab!();
+    let sb = sandbox();
+    let l = TcpListener::bind("[::1]:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut c in l.incoming().flatten() {
+            let _ = c.write_all(b"hello over v6\n");
+        }
+    });
+    let script = format!("ip -o -6 addr show tap0; ip -6 route; nc -w 3 fd00::2 {port}");
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "--network",
+        "slirp4netns:enable_ipv6=true,allow_host_loopback=true",
+        "busybox",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.contains("inet6 fd00::100/64 scope global"), "{out}");
+    assert!(out.contains("default via fd00::2 dev tap0"), "{out}");
+    assert!(out.ends_with("hello over v6\n"), "{out}");
+    let out = sb.rctr_ok(&["run", "--rm", SLIRP, "busybox", "ip", "-o", "-6", "addr"]);
+    assert!(!out.contains("fd00::"), "{out}");
+}
+
 /// The stack lives in the detached monitor as long as the container; `ps` and `inspect`
 /// say which mode it has; nothing is left once it is gone.
 #[test]

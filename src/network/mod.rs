@@ -83,6 +83,11 @@ impl SlirpSettings {
             addr: self.guest(),
             prefix: self.prefix,
             gateway: self.gateway(),
+            ipv6: self.enable_ipv6.then(|| {
+                let a = |last| std::net::Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, last);
+                // slirp4netns' spelling: fd00::100 (hex), gateway fd00::2.
+                (a(0x100), a(2))
+            }),
         }
     }
 

@@ -4,7 +4,7 @@
 //! fd (the monitor's user-mode network stack) reads the frames the container sends and writes
 //! the ones it receives. The runtime knows nothing of how the fd is used.
 use anyhow::{bail, Context as _};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 /// The spec annotation asking the helper for a TAP device ([`TapRequest::to_annotation`]).
@@ -19,21 +19,42 @@ pub struct TapRequest {
     pub prefix: u8,
     /// The default route's next hop.
     pub gateway: Ipv4Addr,
+    /// IPv6 too (`enable_ipv6`): the address (prefix 64) and the default route's next hop.
+    pub ipv6: Option<(Ipv6Addr, Ipv6Addr)>,
 }
 
+/// The one IPv6 prefix length the device gets (slirp's virtual /64).
+const V6_PREFIX: u32 = 64;
+
 impl TapRequest {
-    /// `NAME,MTU,ADDR/PREFIX,GATEWAY`.
+    /// `NAME,MTU,ADDR/PREFIX,GATEWAY[,ADDR6/64,GATEWAY6]`.
     pub fn to_annotation(&self) -> String {
-        format!(
+        let mut a = format!(
             "{},{},{}/{},{}",
             self.name, self.mtu, self.addr, self.prefix, self.gateway
-        )
+        );
+        if let Some((addr, gw)) = self.ipv6 {
+            a.push_str(&format!(",{addr}/{V6_PREFIX},{gw}"));
+        }
+        a
     }
 
     pub fn from_annotation(s: &str) -> anyhow::Result<TapRequest> {
         let bad = || format!("malformed {ANN_TAP} annotation {s:?}");
-        let [name, mtu, cidr, gw] = s.split(',').collect::<Vec<_>>()[..] else {
-            bail!(bad());
+        let fields: Vec<&str> = s.split(',').collect();
+        let (name, mtu, cidr, gw, v6) = match fields[..] {
+            [n, m, c, g] => (n, m, c, g, None),
+            [n, m, c, g, c6, g6] => (n, m, c, g, Some((c6, g6))),
+            _ => bail!(bad()),
+        };
+        let ipv6 = match v6 {
+            Some((c6, g6)) => {
+                let a6 = c6
+                    .strip_suffix(&format!("/{V6_PREFIX}"))
+                    .with_context(bad)?;
+                Some((a6.parse().with_context(bad)?, g6.parse().with_context(bad)?))
+            }
+            None => None,
         };
         let (addr, prefix) = cidr.split_once('/').with_context(bad)?;
         let req = TapRequest {
@@ -42,6 +63,7 @@ impl TapRequest {
             addr: addr.parse().with_context(bad)?,
             prefix: prefix.parse().with_context(bad)?,
             gateway: gw.parse().with_context(bad)?,
+            ipv6,
         };
         if req.name.is_empty() || req.name.len() >= libc::IFNAMSIZ || req.prefix > 32 {
             bail!(bad());
@@ -110,7 +132,86 @@ pub fn create(req: &TapRequest) -> anyhow::Result<OwnedFd> {
     ifr.ifr_ifru.ifru_flags = libc::IFF_UP as libc::c_short;
     ioctl(s, libc::SIOCSIFFLAGS, &ifr, "bringing it up")?;
     default_route(s, req)?;
+    if let Some((addr, gw)) = req.ipv6 {
+        ipv6_setup(&req.name, addr, gw)?;
+    }
     Ok(OwnedFd::from(tun))
+}
+
+/// `ip -6 addr add ADDR/64 dev NAME` and `ip -6 route add default via GW`, with ioctls on an
+/// AF_INET6 socket (as slirp4netns --enable-ipv6 configures it). Duplicate address detection
+/// is off for the device first: nothing else is on this link, and DAD would hold the
+/// address "tentative" (unusable) for the first second or two of the container's life.
+fn ipv6_setup(name: &str, addr: Ipv6Addr, gw: Ipv6Addr) -> anyhow::Result<()> {
+    // This process's network namespace is the container's: /proc/sys/net shows its own.
+    let dad = format!("/proc/sys/net/ipv6/conf/{name}/accept_dad");
+    std::fs::write(&dad, "0").with_context(|| {
+        format!("writing {dad} (is IPv6 disabled on this host? enable_ipv6 needs it)")
+    })?;
+    // SAFETY: plain socket(2); the fd is ours.
+    let s = unsafe { libc::socket(libc::AF_INET6, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if s < 0 {
+        return Err(std::io::Error::last_os_error()).context("socket(AF_INET6)");
+    }
+    // SAFETY: fresh fd.
+    let sock = unsafe { OwnedFd::from_raw_fd(s) };
+    let mut ifr = ifreq(name);
+    // SAFETY: SIOCGIFINDEX fills ifru_ifindex of a valid ifreq.
+    if unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFINDEX as _, &mut ifr) } < 0 {
+        return Err(std::io::Error::last_os_error()).context("finding the device's index");
+    }
+    // SAFETY: the union member SIOCGIFINDEX set.
+    let index = unsafe { ifr.ifr_ifru.ifru_ifindex };
+    let req = libc::in6_ifreq {
+        ifr6_addr: in6(addr),
+        ifr6_prefixlen: V6_PREFIX,
+        ifr6_ifindex: index,
+    };
+    ioctl(
+        sock.as_raw_fd(),
+        libc::SIOCSIFADDR,
+        &req,
+        "setting the IPv6 address",
+    )?;
+    let rt = In6Rtmsg {
+        dst: in6(Ipv6Addr::UNSPECIFIED),
+        src: in6(Ipv6Addr::UNSPECIFIED),
+        gateway: in6(gw),
+        typ: 0,
+        dst_len: 0,
+        src_len: 0,
+        metric: 1,
+        info: 0,
+        flags: (libc::RTF_UP | libc::RTF_GATEWAY) as u32,
+        ifindex: index,
+    };
+    ioctl(
+        sock.as_raw_fd(),
+        libc::SIOCADDRT,
+        &rt,
+        "adding the IPv6 default route",
+    )
+}
+
+/// The kernel's `struct in6_rtmsg` (libc's has private fields).
+#[repr(C)]
+struct In6Rtmsg {
+    dst: libc::in6_addr,
+    src: libc::in6_addr,
+    gateway: libc::in6_addr,
+    typ: u32,
+    dst_len: u16,
+    src_len: u16,
+    metric: u32,
+    info: libc::c_ulong,
+    flags: u32,
+    ifindex: libc::c_int,
+}
+
+fn in6(a: Ipv6Addr) -> libc::in6_addr {
+    libc::in6_addr {
+        s6_addr: a.octets(),
+    }
 }
 
 use std::os::unix::fs::OpenOptionsExt;
@@ -182,15 +283,24 @@ mod tests {
             addr: Ipv4Addr::new(10, 0, 2, 100),
             prefix: 24,
             gateway: Ipv4Addr::new(10, 0, 2, 2),
+            ipv6: None,
         };
         let a = r.to_annotation();
         assert_eq!(a, "tap0,65520,10.0.2.100/24,10.0.2.2");
         assert_eq!(TapRequest::from_annotation(&a).unwrap(), r);
+        let r6 = TapRequest {
+            ipv6: Some(("fd00::100".parse().unwrap(), "fd00::2".parse().unwrap())),
+            ..r
+        };
+        let a = r6.to_annotation();
+        assert_eq!(a, "tap0,65520,10.0.2.100/24,10.0.2.2,fd00::100/64,fd00::2");
+        assert_eq!(TapRequest::from_annotation(&a).unwrap(), r6);
         for bad in [
             "",
             "tap0",
             "tap0,x,10.0.2.100/24,10.0.2.2",
             "tap0,1500,10.0.2.100/33,1.1.1.1",
+            "tap0,1500,10.0.2.100/24,10.0.2.2,fd00::100/48,fd00::2",
         ] {
             assert!(TapRequest::from_annotation(bad).is_err(), "{bad}");
         }

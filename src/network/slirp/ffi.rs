@@ -98,7 +98,7 @@ impl Lib {
     /// long as the process does).
     pub fn load() -> Result<&'static Lib, String> {
         static LIB: std::sync::OnceLock<Result<Lib, String>> = std::sync::OnceLock::new();
-        LIB.get_or_init(|| unsafe { open() })
+        LIB.get_or_init(|| unsafe { open(SONAME) })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -118,12 +118,12 @@ fn dlerror() -> String {
 
 /// # Safety
 /// Resolves symbols by name and trusts them to have the header's signatures.
-unsafe fn open() -> Result<Lib, String> {
-    let name = std::ffi::CString::new(SONAME).expect("no NUL");
+unsafe fn open(soname: &str) -> Result<Lib, String> {
+    let name = std::ffi::CString::new(soname).expect("no NUL");
     let h = libc::dlopen(name.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
     if h.is_null() {
         return Err(format!(
-            "cannot load {SONAME} ({}): install libslirp (Debian/Ubuntu: apt install libslirp0; Fedora: dnf install libslirp) or use --network none",
+            "cannot load {soname} ({}): install libslirp (Debian/Ubuntu: apt install libslirp0; Fedora: dnf install libslirp) or use --network none",
             dlerror()
         ));
     }
@@ -154,6 +154,20 @@ unsafe fn open() -> Result<Lib, String> {
 mod tests {
     use super::*;
     use std::mem::{offset_of, size_of};
+
+    /// A host without libslirp: one line naming the library and the package to install.
+    #[test]
+    fn a_missing_library_says_what_to_install() {
+        // SAFETY: the library does not exist; nothing is resolved.
+        let Err(e) = (unsafe { open("libslirp-absent.so.0") }) else {
+            panic!("loaded a library that does not exist");
+        };
+        assert!(e.starts_with("cannot load libslirp-absent.so.0 ("), "{e}");
+        assert!(
+            e.contains("apt install libslirp0") && !e.contains('\n'),
+            "{e}"
+        );
+    }
 
     /// Offsets gcc 12 prints for libslirp 4.7's header on x86_64 (offsetof/sizeof).
     #[test]

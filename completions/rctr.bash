@@ -363,7 +363,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,6 +499,10 @@ _rctr() {
                     ;;
                 --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --annotation)
@@ -667,7 +671,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__exists)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --external --root --runroot --log-level --storage-opt --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1047,7 +1051,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1187,6 +1191,10 @@ _rctr() {
                     ;;
                 --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --annotation)
@@ -1445,7 +1453,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1581,6 +1589,10 @@ _rctr() {
                     ;;
                 --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --annotation)
@@ -2811,7 +2823,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --cpus --cpu-shares --pids-limit --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2951,6 +2963,10 @@ _rctr() {
                     ;;
                 --dns-option)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --annotation)

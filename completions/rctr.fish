@@ -354,6 +354,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l add-host -d 'Add a lin
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case spellings) to the container' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -584,6 +586,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l add-host -d 'Add a 
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case spellings) to the container' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -714,6 +718,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case spellings) to the container' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -778,6 +784,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Nameserver for /etc/resolv.conf (replaces the host\'s)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Search domain for /etc/resolv.conf' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-option -d 'Option for /etc/resolv.conf (e.g. ndots:2)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case spellings) to the container' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
@@ -964,6 +972,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Also look at containers of other tools in the store (rctr\'s store holds only its own)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F

@@ -2,7 +2,8 @@
 //! first one's network namespace (and so reaches its server on 127.0.0.1), shares its
 //! names and resolver, needs it running, keeps it from being removed under it (`rm
 //! --depend` removes both), and every misuse is refused in one line with nothing created.
-//! Also the default mode taken from containers.conf.
+//! Also what containers.conf sets for networks (the default mode, DNS, the base hosts file,
+//! host.containers.internal) and `--http-proxy`.
 mod common;
 use common::*;
 
@@ -211,4 +212,117 @@ fn containers_conf_chooses_the_default_network() {
     );
     assert_eq!(e.lines().count(), 1, "{e}");
     assert!(containers(&sb).is_empty());
+}
+
+/// containers.conf's `[containers]` DNS and hosts keys (podman's system test "CONTAINERS_CONF
+/// /etc/hosts options" and "dns options"): the flags win over them.
+#[test]
+fn containers_conf_dns_and_hosts_keys() {
+    require_lab!();
+    let sb = sandbox();
+    let dir = sb.tmp_dir();
+    let base = dir.join("base-hosts");
+    std::fs::write(&base, "10.5.5.1 one\n10.5.5.2 two #comment\n").unwrap();
+    let conf = dir.join("custom.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[containers]\n  dns_searches = [\"example.com\"]\n  dns_servers = [\"10.7.7.1\", \"10.7.7.2\"]\n  base_hosts_file = \"{}\"\n  host_containers_internal_ip = \"10.6.6.6\"\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    sb.env("CONTAINERS_CONF", &conf);
+    let out = sb.rctr_ok(&["run", "--rm", "busybox", "cat", "/etc/resolv.conf"]);
+    assert!(out.starts_with("search example.com\n"), "{out}");
+    assert!(
+        out.ends_with("nameserver 10.7.7.1\nnameserver 10.7.7.2\n"),
+        "{out}"
+    );
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "--dns",
+        "10.8.8.8",
+        "busybox",
+        "cat",
+        "/etc/resolv.conf",
+    ]);
+    assert!(
+        out.ends_with("nameserver 10.8.8.8\n") && !out.contains("10.7.7.1"),
+        "{out}"
+    );
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "--add-host",
+        "three:10.5.5.3",
+        "busybox",
+        "cat",
+        "/etc/hosts",
+    ]);
+    for want in [
+        "10.5.5.1 one",
+        "10.5.5.2 two",
+        "10.5.5.3\tthree",
+        "127.0.0.1\tlocalhost",
+        "::1\tlocalhost",
+        "10.6.6.6\thost.containers.internal",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    assert_eq!(out.lines().count(), 7, "{out}");
+    // The hostname is in the base file already: no entry of rctr's for it.
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "--name",
+        "one",
+        "--hostname",
+        "one",
+        "busybox",
+        "cat",
+        "/etc/hosts",
+    ]);
+    assert_eq!(out.lines().count(), 5, "{out}");
+}
+
+/// `--http-proxy` (default true): the host's proxy variables reach the container unless
+/// turned off or set by `-e`.
+#[test]
+fn http_proxy_variables_pass_through() {
+    require_lab!();
+    let sb = sandbox();
+    sb.env("https_proxy", "http://10.1.1.1:3128");
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ${https_proxy-unset}",
+    ]);
+    assert_eq!(out, "http://10.1.1.1:3128\n");
+    let out = sb.rctr(&[
+        "run",
+        "--rm",
+        "--http-proxy=false",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ${https_proxy-unset}",
+    ]);
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "unset\n");
+    let out = sb.rctr_ok(&[
+        "run",
+        "--rm",
+        "-e",
+        "https_proxy=http://mine:1",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ${https_proxy-unset}",
+    ]);
+    assert_eq!(out, "http://mine:1\n");
 }

@@ -80,6 +80,9 @@ pub struct PruneArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExistsArgs {
+    /// Also look at containers of other tools in the store (rctr's store holds only its own)
+    #[arg(long)]
+    pub external: bool,
     /// Name or ID of the container
     pub container: String,
 }

@@ -119,6 +119,10 @@ pub struct ContainerFlags {
     /// Option for /etc/resolv.conf (e.g. ndots:2)
     #[arg(long = "dns-option", alias = "dns-opt", value_name = "OPTION")]
     pub dns_option: Vec<String>,
+    /// Pass the host's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and
+    /// their upper-case spellings) to the container
+    #[arg(long = "http-proxy", value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub http_proxy: bool,
     /// Do not create /etc/hosts for the container (keep the image's)
     #[arg(long = "no-hosts")]
     pub no_hosts: bool,
@@ -169,6 +173,18 @@ pub struct ContainerFlags {
     pub command: Vec<String>,
 }
 
+/// The variables `--http-proxy` passes on.
+const PROXY_VARS: [&str; 8] = [
+    "http_proxy",
+    "https_proxy",
+    "ftp_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+];
+
 /// `-e` and `--env-file` in podman's order (files first, then -e), `VAR` alone taking the
 /// host's value (and dropped when the host has none).
 fn environment(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Vec<String>> {
@@ -193,6 +209,17 @@ fn environment(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Vec<String>>
     }
     for e in &f.env {
         one(e);
+    }
+    if f.http_proxy {
+        // podman's --http-proxy: the host's values, unless the user set the variable.
+        for k in PROXY_VARS {
+            let set = out
+                .iter()
+                .any(|e| e.split_once('=').is_some_and(|(n, _)| n == k));
+            if let (false, Some(v)) = (set, ctx.var_str(k)) {
+                out.push(format!("{k}={v}"));
+            }
+        }
     }
     Ok(out)
 }
@@ -246,12 +273,12 @@ impl ContainerFlags {
             .iter()
             .map(|p| crate::network::ports::parse_publish(p))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let conf = crate::config::EngineConfig::load(ctx)?;
         let network = match &f.network {
             Some(n) => crate::network::Choice::parse(n)?,
             None => {
                 // containers.conf's default_rootless_network_cmd, else slirp4netns.
-                let cfg = crate::config::EngineConfig::load(ctx)?;
-                let mode = cfg.default_network.as_ref().map(|(m, _)| m.as_str());
+                let mode = conf.default_network.as_ref().map(|(m, _)| m.as_str());
                 crate::network::Choice::parse(mode.unwrap_or(crate::network::DEFAULT_MODE))?
             }
         };
@@ -341,6 +368,7 @@ impl ContainerFlags {
             dns_search: f.dns_search.clone(),
             dns_options: f.dns_option.clone(),
             no_hosts: f.no_hosts,
+            conf,
             log,
             cidfile: f.cidfile.clone(),
             pidfile: f.pidfile.clone(),

@@ -55,14 +55,44 @@ fn settings(ctx: &Context, spec: &ContainerSpec) -> Settings {
         init: spec.init,
         seccomp_cache: Some(ctx.data_dir.join("cache").join("seccomp")),
         extra_hosts: spec.extra_hosts.clone(),
-        dns_servers: spec.dns_servers.clone(),
-        dns_search: spec.dns_search.clone(),
-        dns_options: spec.dns_options.clone(),
+        dns_servers: or_conf(&spec.dns_servers, &spec.conf.dns_servers),
+        dns_search: or_conf(&spec.dns_search, &spec.conf.dns_searches),
+        dns_options: or_conf(&spec.dns_options, &spec.conf.dns_options),
+        hosts_base: crate::specgen::settings::HostsBase::parse(
+            spec.conf.base_hosts_file.as_deref().unwrap_or(""),
+        ),
+        host_internal: host_internal(spec),
         no_hosts: spec.no_hosts,
         annotations: spec.annotations.clone(),
         cgroupns: cgroup2_host(),
         ..Default::default()
     }
+}
+
+/// The flags' values, else containers.conf's.
+fn or_conf(flags: &[String], conf: &[String]) -> Vec<String> {
+    if flags.is_empty() { conf } else { flags }.to_vec()
+}
+
+/// `host.containers.internal`: containers.conf's address, else, with slirp, its gateway when
+/// the host's loopback is open to the container (`allow_host_loopback`) and the host's own
+/// address when it is not (as podman). None for the other modes.
+fn host_internal(spec: &ContainerSpec) -> Option<std::net::IpAddr> {
+    let slirp = spec.network.slirp()?;
+    if let Some(ip) = spec.conf.host_containers_internal_ip.as_deref() {
+        // Validated when containers.conf was read; "" means rctr's choice.
+        if let Ok(ip) = ip.parse() {
+            return Some(ip);
+        }
+    }
+    if slirp.allow_host_loopback {
+        return Some(slirp.gateway().into());
+    }
+    Some(
+        crate::network::host_address()
+            .unwrap_or(slirp.gateway())
+            .into(),
+    )
 }
 
 /// A pure cgroup v2 host: containers get their own cgroup namespace (podman's default there).

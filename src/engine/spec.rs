@@ -103,6 +103,9 @@ pub struct ContainerSpec {
     pub dns_search: Vec<String>,
     pub dns_options: Vec<String>,
     pub no_hosts: bool,
+    /// containers.conf's defaults (DNS, the base hosts file, host.containers.internal's
+    /// address): what applies when the flags say nothing.
+    pub conf: crate::config::EngineConfig,
     pub log: LogConfig,
     /// Write the new container's ID here (must not exist).
     pub cidfile: Option<PathBuf>,
@@ -152,6 +155,7 @@ impl ContainerSpec {
             dns_search: vec![],
             dns_options: vec![],
             no_hosts: false,
+            conf: Default::default(),
             log: LogConfig::default(),
             cidfile: None,
             pidfile: None,

@@ -142,6 +142,20 @@ impl SlirpSettings {
     }
 }
 
+/// The host's first IPv4 address that is up and not loopback, in the kernel's order (the
+/// one `hostname -I` prints first): what podman names `host.containers.internal` when the
+/// host's loopback is closed to the container (the host's own address is still reachable
+/// through slirp, as any outside address is).
+pub fn host_address() -> Option<Ipv4Addr> {
+    use nix::net::if_::InterfaceFlags;
+    nix::ifaddrs::getifaddrs().ok()?.find_map(|i| {
+        let up = i.flags.contains(InterfaceFlags::IFF_UP)
+            && !i.flags.contains(InterfaceFlags::IFF_LOOPBACK);
+        let a = i.address?.as_sockaddr_in()?.ip();
+        (up && !a.is_loopback()).then_some(a)
+    })
+}
+
 impl Choice {
     /// `--network` as podman spells it: `none`, `host`, `slirp4netns[:k=v,…]` (`slirp` too).
     pub fn parse(s: &str) -> anyhow::Result<Choice> {

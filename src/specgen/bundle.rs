@@ -1,10 +1,9 @@
 //! Writing a container's bundle: the per-container files podman bind-mounts (`/etc/hosts`,
 //! `/etc/hostname`, `/etc/resolv.conf`, `/run/.containerenv`), the overlay's upper/work
 //! directories, and `config.json` from [`build`](super::build).
-use super::settings::{Network, Settings};
+use super::settings::{HostsBase, Network, Settings};
 use super::BundleFiles;
 use crate::idmap::IdMapping;
-use crate::runtime::netdev::TapRequest;
 use crate::runtime::Layers;
 use anyhow::Context as _;
 use oci_spec::image::Config as ImageConfig;
@@ -29,18 +28,27 @@ pub struct BundleInput<'a> {
     pub durable: bool,
 }
 
-/// `/etc/hosts` for the container: podman's (the host's file as the base, localhost if it
-/// lacks one, and the container's own name on its address — 127.0.0.1 without a network
-/// device — and, with a TAP device, `host.containers.internal` on its gateway).
-pub fn hosts_file(
-    hostname: &str,
-    name: &str,
-    host_hosts: &str,
-    extra: &[(String, String)],
-    tap: Option<&TapRequest>,
-) -> String {
+/// What the container's `/etc/hosts` is made of.
+pub struct Hosts<'a> {
+    pub hostname: &'a str,
+    pub name: &'a str,
+    /// The base file's text (the host's /etc/hosts by default).
+    pub base: &'a str,
+    /// `--add-host` (name, address).
+    pub extra: &'a [(String, String)],
+    /// The container's own address (127.0.0.1 without a network device).
+    pub own: Option<std::net::Ipv4Addr>,
+    /// `host.containers.internal` (and `host.docker.internal`).
+    pub internal: Option<std::net::IpAddr>,
+}
+
+/// `/etc/hosts` for the container, as podman writes it: the base file, localhost if it lacks
+/// one, the `--add-host` entries, `host.containers.internal`, and the container's own name
+/// on its address. A name the file already has is not added again (a base file may name the
+/// container's hostname itself).
+pub fn hosts_file(h: &Hosts<'_>) -> String {
     let mut s = String::new();
-    let has_localhost = host_hosts.lines().any(|l| {
+    let has_localhost = h.base.lines().any(|l| {
         let mut f = l.split_whitespace();
         f.next().is_some_and(|a| a == "127.0.0.1") && f.any(|n| n == "localhost")
     });
@@ -50,22 +58,30 @@ pub fn hosts_file(
         );
         s.push_str("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
     }
-    s.push_str(host_hosts);
+    s.push_str(h.base);
     if !s.is_empty() && !s.ends_with('\n') {
         s.push('\n');
     }
-    for (host, ip) in extra {
+    for (host, ip) in h.extra {
         s.push_str(&format!("{ip}\t{host}\n"));
     }
-    match tap {
-        Some(t) => {
-            s.push_str(&format!(
-                "{}\thost.containers.internal host.docker.internal\n",
-                t.gateway
-            ));
-            s.push_str(&format!("{}\t{hostname} {name}\n", t.addr));
-        }
-        None => s.push_str(&format!("127.0.0.1\t{hostname} {name}\n")),
+    let named = |text: &str, name: &str| {
+        text.lines().any(|l| {
+            let l = l.split('#').next().unwrap_or("");
+            l.split_whitespace().skip(1).any(|n| n == name)
+        })
+    };
+    if let Some(ip) = h
+        .internal
+        .filter(|_| !named(&s, "host.containers.internal"))
+    {
+        s.push_str(&format!(
+            "{ip}\thost.containers.internal host.docker.internal\n"
+        ));
+    }
+    if !named(&s, h.hostname) {
+        let own = h.own.unwrap_or(std::net::Ipv4Addr::LOCALHOST);
+        s.push_str(&format!("{own}\t{} {}\n", h.hostname, h.name));
     }
     s
 }
@@ -125,6 +141,16 @@ pub fn resolv_conf(network: Network, host: &str, d: &Dns<'_>) -> String {
     out
 }
 
+/// The text of `rel` in the image (its top-most layer that has it as a file); empty if none.
+fn image_file(lower: &[PathBuf], rel: &str) -> String {
+    lower
+        .iter()
+        .map(|l| l.join(rel))
+        .find(|p| p.is_file())
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default()
+}
+
 /// Create the bundle under `dir` (the container's directory; the spec goes to
 /// `bundle_dir/config.json`) and return the spec written.
 pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Result<Spec> {
@@ -166,13 +192,20 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
         std::fs::read_to_string(dir.join(f)).ok()
     };
     let hosts = shared("hosts").unwrap_or_else(|| {
-        hosts_file(
-            &hostname,
-            &s.name,
-            &read("/etc/hosts"),
-            &s.extra_hosts,
-            s.tap.as_ref(),
-        )
+        let base = match &s.hosts_base {
+            HostsBase::Host => read("/etc/hosts"),
+            HostsBase::Empty => String::new(),
+            HostsBase::File(p) => std::fs::read_to_string(p).unwrap_or_default(),
+            HostsBase::Image => image_file(&input.lower, "etc/hosts"),
+        };
+        hosts_file(&Hosts {
+            hostname: &hostname,
+            name: &s.name,
+            base: &base,
+            extra: &s.extra_hosts,
+            own: s.tap.as_ref().map(|t| t.addr),
+            internal: s.host_internal,
+        })
     });
     let resolv = shared("resolv.conf").unwrap_or_else(|| {
         resolv_conf(
@@ -255,20 +288,32 @@ mod tests {
 
     #[test]
     fn hosts_has_localhost_and_the_container() {
-        let h = hosts_file("abc", "web", "", &[], None);
-        assert!(h.starts_with("127.0.0.1\tlocalhost"));
-        assert!(h.ends_with("127.0.0.1\tabc web\n"));
+        let h = |base: &str, extra: &[(String, String)], internal| {
+            hosts_file(&Hosts {
+                hostname: "abc",
+                name: "web",
+                base,
+                extra,
+                own: None,
+                internal,
+            })
+        };
+        let out = h("", &[], None);
+        assert!(out.starts_with("127.0.0.1\tlocalhost"));
+        assert!(out.ends_with("127.0.0.1\tabc web\n"));
         let extra = [("cache".to_string(), "10.0.0.9".to_string())];
-        let h = hosts_file(
-            "abc",
-            "web",
-            "127.0.0.1 localhost\n10.0.0.5 db\n",
-            &extra,
-            None,
-        );
         assert_eq!(
-            h,
+            h("127.0.0.1 localhost\n10.0.0.5 db\n", &extra, None),
             "127.0.0.1 localhost\n10.0.0.5 db\n10.0.0.9\tcache\n127.0.0.1\tabc web\n"
         );
+        // A base file naming the hostname (after a comment too) and the internal host.
+        let internal = Some("192.0.2.7".parse().unwrap());
+        let out = h("127.0.0.1 localhost\n10.1.1.1 abc # me\n", &[], internal);
+        assert_eq!(
+            out,
+            "127.0.0.1 localhost\n10.1.1.1 abc # me\n192.0.2.7\thost.containers.internal host.docker.internal\n"
+        );
+        let out = h("127.0.0.1 localhost\n#1.1.1.1 abc\n", &[], None);
+        assert!(out.ends_with("127.0.0.1\tabc web\n"), "{out}");
     }
 }

@@ -18,6 +18,32 @@ pub enum Network {
     Joined,
 }
 
+/// The base of the container's /etc/hosts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum HostsBase {
+    /// The host's /etc/hosts (podman's default).
+    #[default]
+    Host,
+    /// Nothing but rctr's own entries.
+    Empty,
+    /// The image's /etc/hosts.
+    Image,
+    /// A file of the user's.
+    File(PathBuf),
+}
+
+impl HostsBase {
+    /// containers.conf's `base_hosts_file` spelling: `""`, `none`, `image` or a path.
+    pub fn parse(s: &str) -> HostsBase {
+        match s {
+            "" => HostsBase::Host,
+            "none" => HostsBase::Empty,
+            "image" => HostsBase::Image,
+            p => HostsBase::File(p.into()),
+        }
+    }
+}
+
 /// What kind of mount a [`UserMount`] is (named volumes are binds of their directory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MountType {
@@ -94,6 +120,10 @@ pub struct Settings {
     /// `--network container:`: the other container's `userdata` directory, whose `hosts` and
     /// `resolv.conf` this one shares (copied at create, as podman does).
     pub joined_files: Option<PathBuf>,
+    /// What the container's /etc/hosts starts from (containers.conf `base_hosts_file`).
+    pub hosts_base: HostsBase,
+    /// The address `host.containers.internal` names, if any.
+    pub host_internal: Option<std::net::IpAddr>,
     /// `--no-hosts`: leave the image's /etc/hosts alone.
     pub no_hosts: bool,
     /// `--annotation KEY=VALUE`.

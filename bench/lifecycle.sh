@@ -11,52 +11,34 @@
 # Targets (issue 5): ps, logs, inspect, rm of a stopped container <= 15 ms and >= 3x faster
 # than podman; exec true <= 20 ms; ps -a with 200 stored containers <= 50 ms.
 set -eu
-LC_ALL=C
-export LC_ALL
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-BIN=""
+. "$here/bench/lib.sh"
 RUNS=10
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --release-bin) BIN=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --quick) RUNS=5; shift ;;
-    *) echo "usage: $0 [--release-bin PATH] [--runs N] [--quick]" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/lifecycle.sh: run as root (it runs the tools as rctrtest)" >&2; exit 2; }
-for t in hyperfine podman curl setpriv jq; do
-  command -v "$t" >/dev/null || { echo "bench/lifecycle.sh: $t missing: run tests/lab/setup.sh" >&2; exit 2; }
-done
-curl -sf http://127.0.0.1:5100/v2/ >/dev/null || { echo "bench/lifecycle.sh: registry 127.0.0.1:5100 down: tests/lab/registry.sh start" >&2; exit 2; }
+QUICK_RUNS=5
+bench_parse_args "$@"
+bench_need_root
+bench_need_tools hyperfine podman curl setpriv jq
+bench_need_registry
 
-if [ -z "$BIN" ]; then
-  (cd "$here" && cargo build --release --quiet)
-  BIN=$here/target/release/rctr
-fi
-U=rctrtest
-uid=$(id -u $U); gid=$(id -g $U)
-uhome=$(getent passwd $U | cut -d: -f6)
-work=$(mktemp -d /var/tmp/rctr-bench-life.XXXXXX)
-chmod 755 "$work"
-cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
-mkdir -p "$work/rdata" "$work/proot" "$work/prun" "$work/rrun" "$work/json"
+bench_binary
+bench_setup_user
+bench_workdir /var/tmp/rctr-bench-life
+mkdir -p "$work/json"
+bench_userdirs "$work/rdata" "$work/proot" "$work/prun" "$work/rrun"
 chmod 700 "$work/rrun" "$work/prun"
-chown $U: "$work/rdata" "$work/proot" "$work/prun" "$work/rrun"
 
-asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
+# Here rctr keeps its store in XDG_DATA_HOME (the default layout) and a private runroot.
 R="$asuser XDG_DATA_HOME=$work/rdata $work/rctr --runroot $work/rrun"
 P="$asuser podman --root $work/proot --runroot $work/prun"
 
-cleanup() {
+bench_cleanup_hook() {
   $R rm -a -f -t 0 >/dev/null 2>&1 || true
   $P rm -a -f -t 0 >/dev/null 2>&1 || true
   $R system reset -f >/dev/null 2>&1 || true
   $P system reset -f >/dev/null 2>&1 || true
-  rm -rf "$work" 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap bench_cleanup EXIT INT TERM
 
 IMG=127.0.0.1:5100/busybox:latest
 $R pull -q $IMG >/dev/null
@@ -69,10 +51,10 @@ bench() { # tool name prepare command
   j="$work/json/$1-$2.json"
   if [ -n "$3" ]; then
     hyperfine -N --style none -w 1 -r "$RUNS" --prepare "$3" --export-json "$j" "$4" >/dev/null 2>&1 \
-      || { echo "bench/lifecycle.sh: $1 '$2' failed; running it once to show why:" >&2; sh -c "$3" || true; sh -c "$4"; exit 1; }
+      || { echo "$BENCH_NAME: $1 '$2' failed; running it once to show why:" >&2; sh -c "$3" || true; sh -c "$4"; exit 1; }
   else
     hyperfine -N --style none -w 1 -r "$RUNS" --export-json "$j" "$4" >/dev/null 2>&1 \
-      || { echo "bench/lifecycle.sh: $1 '$2' failed; running it once to show why:" >&2; sh -c "$4"; exit 1; }
+      || { echo "$BENCH_NAME: $1 '$2' failed; running it once to show why:" >&2; sh -c "$4"; exit 1; }
   fi
 }
 

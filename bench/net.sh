@@ -7,7 +7,8 @@
 #   (c) container → host upload through slirp: `nc 10.0.2.2 PORT` from the container to a
 #       receiver on the host's loopback (allow_host_loopback=true for both; podman's
 #       slirp4netns at the same MTU), measured by the receiver (first byte to EOF, best of 3);
-#   (d) the detached monitor's peak RSS (VmHWM) with and without the network.
+#   (d) the detached monitor's peak RSS (VmHWM) with and without the network, its RssAnon and
+#       Pss with the network, and podman's per-container helpers (conmon + slirp4netns VmHWM).
 #
 # Run as root on a machine set up by tests/lab/setup.sh; every tool runs as rctrtest. All
 # traffic stays on the host's loopback and the containers' own namespaces.
@@ -17,60 +18,34 @@
 # Targets (issue 16): default network <= none + 3 ms and >= 10x faster than podman's
 # default; -p download >= podman's; upload >= podman's slirp4netns; monitor RSS <= 6 MiB.
 set -eu
-LC_ALL=C
-export LC_ALL
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-BIN=""
+. "$here/bench/lib.sh"
 RUNS=30
 SIZE=512
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --release-bin) BIN=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --size) SIZE=$2; shift 2 ;;
-    --quick) RUNS=10; SIZE=256; shift ;;
-    *) echo "usage: $0 [--release-bin PATH] [--runs N] [--size MIB] [--quick]" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/net.sh: run as root (it runs the tools as rctrtest)" >&2; exit 2; }
-for t in hyperfine podman jq curl python3 setpriv; do
-  command -v "$t" >/dev/null || { echo "bench/net.sh: $t missing: run tests/lab/setup.sh" >&2; exit 2; }
-done
-curl -sf http://127.0.0.1:5100/v2/ >/dev/null || { echo "bench/net.sh: registry 127.0.0.1:5100 down: tests/lab/registry.sh start" >&2; exit 2; }
-if [ -z "$BIN" ]; then
-  (cd "$here" && cargo build --release --quiet)
-  BIN=$here/target/release/rctr
-fi
-U=rctrtest
-uid=$(id -u $U); gid=$(id -g $U)
-uhome=$(getent passwd $U | cut -d: -f6)
-work=$(mktemp -d /var/tmp/rctr-bench-net.XXXXXX)
-chmod 755 "$work"
-cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
-mkdir -p "$work/data" "$work/out"; chown $U: "$work/data" "$work/out"
-asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
-R="$work/rctr --root $work/data"
+BENCH_USAGE="[--release-bin PATH] [--runs N] [--size MIB] [--quick]"
+bench_opt() { case "$1" in --size) SIZE=$2 ;; *) return 1 ;; esac; }
+bench_quick() { RUNS=10; SIZE=256; }
+bench_parse_args "$@"
+bench_need_root
+bench_need_tools hyperfine podman jq curl python3 setpriv
+bench_need_registry
+bench_binary
+bench_setup_user
+bench_workdir /var/tmp/rctr-bench-net
+bench_userdirs "$work/data" "$work/out"
 BB=127.0.0.1:5100/busybox
-cleanup() {
+bench_cleanup_hook() {
   $asuser $R rm -af -t 0 >/dev/null 2>&1 || true
   $asuser podman rm -af -t 0 >/dev/null 2>&1 || true
   $asuser $R system reset --force >/dev/null 2>&1 || true
-  rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap bench_cleanup EXIT INT TERM
 $asuser $R pull -q $BB >/dev/null
 $asuser podman pull -q $BB >/dev/null 2>&1
 
-median() { jq -r '.results[0].median' "$1"; }
-bench() { # name json command
-  $asuser hyperfine -N --style none -w 3 -r "$RUNS" --export-json "$2" "$3" >/dev/null 2>&1 \
-    || { echo "bench/net.sh: '$1' failed; running it once to show why:" >&2; $asuser sh -c "$3"; exit 1; }
-}
-ms() { awk -v s="$1" 'BEGIN{printf "%.1f ms", s*1000}'; }
+bench() { bench_as_user 3 "$@"; } # name json command
 gbit() { awk -v b="$1" 'BEGIN{printf "%.2f Gb/s", b*8/1e9}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a/b; else print "n/a" }'; }
-check() { if awk "BEGIN{exit !($1)}"; then echo "PASS"; else echo "FAIL"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "rctr network benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs, ${SIZE} MiB transfers, as $U"
@@ -97,7 +72,7 @@ download() { # tool → best bytes/s of 3
   for _ in 1 2 3; do
     i=0
     until s=$(curl -sf -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$port/big") && [ "${s%.*}" -gt 0 ]; do
-      i=$((i + 1)); [ $i -lt 200 ] || { echo "bench/net.sh: $1 -p never served" >&2; exit 1; }
+      i=$((i + 1)); [ $i -lt 200 ] || { echo "$BENCH_NAME: $1 -p never served" >&2; exit 1; }
       sleep 0.05
     done
     best=$(awk -v a="$best" -v b="$s" 'BEGIN{print (b > a) ? b : a}')
@@ -144,14 +119,37 @@ upload() { # tool → best bytes/s of 3
 up_r=$(upload rctr); up_p=$(upload podman)
 
 # ---------------------------------------------------------------- (d) monitor RSS
-hwm() { # network args → KiB
+hwm() { # network args → "VmHWM RssAnon Pss" of the monitor in KiB, read while the container runs
   id=$($asuser $R run -d $1 $BB sleep 600)
   pid=$(cat /run/user/$uid/rctr/containers/$id/monitor.pid 2>/dev/null || $asuser $R inspect --format '{{.State.ConmonPid}}' "$id")
-  kb=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+  kb=$(awk '/^VmHWM:/{h=$2} /^RssAnon:/{a=$2} END{print h, a}' /proc/$pid/status)
+  pss=$(awk '/^Pss:/{print $2}' /proc/$pid/smaps_rollup)
   $asuser $R rm -f -t 0 "$id" >/dev/null
-  echo "$kb"
+  echo "$kb $pss"
 }
-rss_net=$(hwm ""); rss_none=$(hwm "--network none")
+m=$(hwm ""); set -- $m; rss_net=$1; anon_net=$2; pss_net=$3
+m=$(hwm "--network none"); set -- $m; rss_none=$1
+# podman's per-container helpers for the same container: conmon, and the slirp4netns of that
+# container (the user's slirp4netns with the container's PID 1, older podman, or its netns
+# path, podman 4's --netns-type=path, as one of its arguments) → "conmon-KiB slirp-KiB|none"
+podman_helpers() {
+  id=$($asuser podman run -d $BB sleep 600)
+  ins=$($asuser podman inspect --format '{{.State.ConmonPid}} {{.State.Pid}} {{.NetworkSettings.SandboxKey}}' "$id")
+  set -- $ins
+  conmon=$1; pats=$2; [ -z "${3:-}" ] || pats="$pats
+$3"
+  slirp=""
+  for p in $(pgrep -u "$uid" -x slirp4netns || true); do
+    if tr '\0' '\n' < /proc/$p/cmdline 2>/dev/null | grep -qFx "$pats"; then slirp=$p; fi
+  done
+  c_kb=$(awk '/^VmHWM:/{print $2}' /proc/$conmon/status)
+  s_kb=none; [ -z "$slirp" ] || s_kb=$(awk '/^VmHWM:/{print $2}' /proc/$slirp/status)
+  $asuser podman rm -f -t 0 "$id" >/dev/null
+  echo "$c_kb $s_kb"
+}
+kib2() { awk -v a="$1" -v s="$2" -v b="$3" 'BEGIN{printf "%.1f %s %.1f MiB", a/1024, s, b/1024}'; } # KiB op KiB
+m=$(podman_helpers); set -- $m; p_conmon=$1; p_slirp=$2
+[ "$p_slirp" != none ] || { echo "$BENCH_NAME: podman's slirp4netns for the container not found (counted as 0)" >&2; p_slirp=0; }
 
 printf '%-52s %12s\n' "(a) run --rm busybox true (median)" "time"
 printf '%-52s %12s\n' "rctr, default network (slirp4netns)" "$(ms "$d")"
@@ -164,6 +162,9 @@ printf '%-52s %12s\n' "(c) upload through slirp, ${SIZE} MiB, container -> host"
 printf '%-52s %12s\n' "rctr (libslirp in the monitor, MTU 65520)" "$(gbit "$up_r")"
 printf '%-52s %12s\n' "podman (slirp4netns, MTU 65520)" "$(gbit "$up_p")"
 printf '%-52s %12s\n' "(d) monitor peak RSS, with network / none" "$(awk -v a="$rss_net" -v b="$rss_none" 'BEGIN{printf "%.1f / %.1f MiB", a/1024, b/1024}')"
+printf '%-52s %12s\n' "rctr monitor with network: RssAnon / Pss" "$(kib2 "$anon_net" / "$pss_net")"
+printf '%-52s %12s\n' "podman helpers, VmHWM: conmon + slirp4netns" "$(kib2 "$p_conmon" + "$p_slirp")"
+printf '%-52s %12s\n' "per container, VmHWM: rctr monitor / podman helpers" "$(kib2 "$rss_net" / "$(awk -v a="$p_conmon" -v b="$p_slirp" 'BEGIN{print a+b}')")"
 echo
 printf '%-52s %10s  %s\n' "default - none (target <= 3 ms)" "$(ms "$(awk -v a="$d" -v b="$n" 'BEGIN{print a-b}')")" "$(check "$d - $n <= 0.003")"
 printf '%-52s %10s  %s\n' "podman default / rctr default (target >= 10x)" "$(ratio "$p" "$d")" "$(check "$p / $d >= 10")"

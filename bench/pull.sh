@@ -11,67 +11,35 @@
 # Targets (issue 3): debian cold pull >= 2x faster than podman and within 1.3x of the gunzip
 # floor; busybox < 40 ms; peak RSS < 64 MiB.
 set -eu
-LC_ALL=C
-export LC_ALL
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-BIN=""
+. "$here/bench/lib.sh"
 RUNS=5
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --release-bin) BIN=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --quick) RUNS=3; shift ;;
-    *) echo "usage: $0 [--release-bin PATH] [--runs N] [--quick]" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/pull.sh: run as root (it runs the tools as rctrtest)" >&2; exit 2; }
-for t in hyperfine podman curl gunzip /usr/bin/time setpriv jq; do
-  command -v "$t" >/dev/null || { echo "bench/pull.sh: $t missing: run tests/lab/setup.sh" >&2; exit 2; }
-done
-curl -sf http://127.0.0.1:5100/v2/ >/dev/null || { echo "bench/pull.sh: registry 127.0.0.1:5100 down: tests/lab/registry.sh start" >&2; exit 2; }
+QUICK_RUNS=3
+bench_parse_args "$@"
+bench_need_root
+bench_need_tools hyperfine podman curl gunzip /usr/bin/time setpriv jq
+bench_need_registry
 
-if [ -z "$BIN" ]; then
-  (cd "$here" && cargo build --release --quiet)
-  BIN=$here/target/release/rctr
-fi
-U=rctrtest
-uid=$(id -u $U); gid=$(id -g $U)
-uhome=$(getent passwd $U | cut -d: -f6)
-work=$(mktemp -d /tmp/rctr-bench-pull.XXXXXX)
-chmod 755 "$work"
-cp "$BIN" "$work/rctr"; chmod 755 "$work/rctr"
+bench_binary
+bench_setup_user
+bench_workdir /tmp/rctr-bench-pull
 shm=/dev/shm/rctr-bench-pull.$$
 disk=/var/tmp/rctr-bench-pull.$$
-mkdir -p "$shm" "$disk"
-chown $U: "$shm" "$disk"
+bench_userdirs "$shm" "$disk"
+bench_rm_at_exit "$shm" "$disk"
 # rootless podman leaves a pause process behind; stop it only if this run started it
-pause_file=/run/user/$(id -u rctrtest)/libpod/tmp/pause.pid
-pause_before=$(cat "$pause_file" 2>/dev/null || true)
-cleanup() {
-  p=$(cat "$pause_file" 2>/dev/null || true)
-  if [ -n "$p" ] && [ "$p" != "$pause_before" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; fi
-  rm -rf "$work" "$shm" "$disk"
-}
-trap cleanup EXIT INT TERM
-
-asuser="setpriv --reuid=$uid --regid=$gid --init-groups env -i HOME=$uhome USER=$U PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR=/run/user/$uid XDG_CONFIG_HOME=$uhome/.config"
-
-# median of a hyperfine JSON export, in seconds
-median() { jq -r '.results[0].median' "$1"; }
+bench_pause_mark
+trap bench_cleanup EXIT INT TERM
 
 bench() { # name json prepare command
   hyperfine -N --style none -w 1 -r "$RUNS" --prepare "$3" --export-json "$2" "$4" >/dev/null 2>&1 \
-    || { echo "bench/pull.sh: '$1' failed; running it once to show why:" >&2; sh -c "$3"; sh -c "$4"; exit 1; }
+    || { echo "$BENCH_NAME: '$1' failed; running it once to show why:" >&2; sh -c "$3"; sh -c "$4"; exit 1; }
 }
 
 row() { printf '%-34s %10s\n' "$1" "$2"; }
-ms() { awk -v s="$1" 'BEGIN{printf "%.1f ms", s*1000}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
 
-echo "rctr pull benchmark: $(uname -r), $(nproc) CPUs, $RUNS runs each, as $U; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "binary: $BIN"
-echo
+bench_banner "rctr pull benchmark"
 
 # The serial floor: decompress the debian layer blob with gunzip (no hashing, no files).
 dbg_digest=$(curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
@@ -124,6 +92,6 @@ for fs in tmpfs disk; do
   r=$(median "$work/r-debian-$fs.json")
   row "rctr debian ($fs) / gunzip floor" "$(ratio "$r" "$floor")"
 done
-row "rctr peak RSS (debian pull)" "$(awk -v k="$rss_kb" 'BEGIN{printf "%.1f MiB", k/1024}')"
+row "rctr peak RSS (debian pull)" "$(mib "$rss_kb")"
 echo
 echo "targets: debian >= 2x faster than podman, <= 1.3x the gunzip floor; busybox < 40 ms; RSS < 64 MiB"

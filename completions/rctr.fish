@@ -359,11 +359,15 @@ false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpus -d 'CPU limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -l pids-limit -d 'Process limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s m -l memory -d 'Memory limit, e.g. 512m (cgroup v2 memory.max; where the host delegates no cgroup a warning says why it is not applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l memory-reservation -d 'Memory soft limit (memory.low)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpus -d 'CPU limit in CPUs, e.g. 1.5 (cpu.max)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s c -l cpu-shares -d 'CPU shares, relative weight (cpu.weight)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpuset-cpus -d 'CPUs the container may use, e.g. 0-2,4' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -591,11 +595,15 @@ false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpus -d 'CPU limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -l pids-limit -d 'Process limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s m -l memory -d 'Memory limit, e.g. 512m (cgroup v2 memory.max; where the host delegates no cgroup a warning says why it is not applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l memory-reservation -d 'Memory soft limit (memory.low)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpus -d 'CPU limit in CPUs, e.g. 1.5 (cpu.max)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s c -l cpu-shares -d 'CPU shares, relative weight (cpu.weight)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpuset-cpus -d 'CPUs the container may use, e.g. 0-2,4' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -723,11 +731,15 @@ false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'CPU limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s m -l memory -d 'Memory limit, e.g. 512m (cgroup v2 memory.max; where the host delegates no cgroup a warning says why it is not applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-reservation -d 'Memory soft limit (memory.low)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'CPU limit in CPUs, e.g. 1.5 (cpu.max)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s c -l cpu-shares -d 'CPU shares, relative weight (cpu.weight)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpuset-cpus -d 'CPUs the container may use, e.g. 0-2,4' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -789,11 +801,15 @@ false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container\'s OCI spec (KEY=VALUE)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container ID to FILE' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pidfile -d 'Write the container\'s PID 1 (as the host sees it) to FILE when it starts' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit (accepted; not enforced without a delegated cgroup, with a warning)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-swap -d 'Memory+swap limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpus -d 'CPU limit (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s c -l cpu-shares -d 'CPU shares (see --memory)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pids-limit -d 'Process limit (see --memory)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit, e.g. 512m (cgroup v2 memory.max; where the host delegates no cgroup a warning says why it is not applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-reservation -d 'Memory soft limit (memory.low)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpus -d 'CPU limit in CPUs, e.g. 1.5 (cpu.max)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s c -l cpu-shares -d 'CPU shares, relative weight (cpu.weight)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpuset-cpus -d 'CPUs the container may use, e.g. 0-2,4' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r

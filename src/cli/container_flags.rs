@@ -3,7 +3,7 @@
 //! anything exists.
 use crate::cli::pull::PullFlags;
 use crate::context::Context;
-use crate::engine::{ContainerSpec, Limits, Security, UsernsMode};
+use crate::engine::{ContainerSpec, Security, UsernsMode};
 use crate::image::PullPolicy;
 use crate::ops::mounts;
 use crate::specgen::settings::{self, SecurityOpt};
@@ -135,21 +135,35 @@ pub struct ContainerFlags {
     /// Write the container's PID 1 (as the host sees it) to FILE when it starts
     #[arg(long, value_name = "FILE")]
     pub pidfile: Option<PathBuf>,
-    /// Memory limit (accepted; not enforced without a delegated cgroup, with a warning)
+    /// Memory limit, e.g. 512m (cgroup v2 memory.max; where the host delegates no cgroup a
+    /// warning says why it is not applied)
     #[arg(short = 'm', long, value_name = "BYTES")]
     pub memory: Option<String>,
-    /// Memory+swap limit (see --memory)
+    /// Memory plus swap limit (-1: unlimited swap)
     #[arg(long, value_name = "BYTES")]
     pub memory_swap: Option<String>,
-    /// CPU limit (see --memory)
+    /// Memory soft limit (memory.low)
+    #[arg(long, value_name = "BYTES")]
+    pub memory_reservation: Option<String>,
+    /// CPU limit in CPUs, e.g. 1.5 (cpu.max)
     #[arg(long, value_name = "N")]
     pub cpus: Option<String>,
-    /// CPU shares (see --memory)
+    /// CPU shares, relative weight (cpu.weight)
     #[arg(short = 'c', long, value_name = "N")]
     pub cpu_shares: Option<String>,
-    /// Process limit (see --memory)
+    /// CPUs the container may use, e.g. 0-2,4
+    #[arg(long, value_name = "LIST")]
+    pub cpuset_cpus: Option<String>,
+    /// Memory nodes the container may use, e.g. 0
+    #[arg(long, value_name = "LIST")]
+    pub cpuset_mems: Option<String>,
+    /// Process limit (pids.max; -1 or 0: unlimited)
     #[arg(long, value_name = "N")]
     pub pids_limit: Option<String>,
+    /// cgroups for the container: enabled, disabled, or required (fail when a limit cannot
+    /// be applied)
+    #[arg(long, value_name = "MODE", default_value = "enabled")]
+    pub cgroups: String,
     /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
     #[arg(long, hide = true)]
     pub log_driver: Option<String>,
@@ -352,13 +366,18 @@ impl ContainerFlags {
             mounts: reqs,
             security,
             ulimits,
-            limits: Limits {
+            resources: crate::cgroups::Requested {
                 memory: f.memory.clone(),
                 memory_swap: f.memory_swap.clone(),
+                memory_reservation: f.memory_reservation.clone(),
                 cpus: f.cpus.clone(),
                 cpu_shares: f.cpu_shares.clone(),
+                cpuset_cpus: f.cpuset_cpus.clone(),
+                cpuset_mems: f.cpuset_mems.clone(),
                 pids_limit: f.pids_limit.clone(),
-            },
+            }
+            .parse()?,
+            cgroups: crate::cgroups::CgroupsMode::parse(&f.cgroups)?,
             labels,
             annotations,
             stop_signal: f.stop_signal.clone(),

@@ -179,6 +179,7 @@ impl Container {
                 slirp: opts.slirp,
                 pasta: opts.pasta,
                 network_container: opts.network_container,
+                resources: opts.resources,
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),

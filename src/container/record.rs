@@ -151,6 +151,9 @@ pub struct ContainerRecord {
     /// The ID of the container whose network namespace this one joins (`Container` mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_container: Option<String>,
+    /// `--memory`, `--cpus`, … (inspect's HostConfig shows them).
+    #[serde(default, skip_serializing_if = "crate::cgroups::Resources::is_default")]
+    pub resources: crate::cgroups::Resources,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -187,6 +190,7 @@ pub struct CreateOptions {
     pub slirp: Option<crate::network::SlirpSettings>,
     pub pasta: Option<crate::network::pasta::PastaSettings>,
     pub network_container: Option<String>,
+    pub resources: crate::cgroups::Resources,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for

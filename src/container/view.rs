@@ -156,6 +156,7 @@ fn opt(s: &Option<String>) -> Value {
 /// `inspect` of a container: podman's document shape (fields rctr knows).
 pub fn inspect_json(c: &Container) -> Value {
     let r = &c.rec;
+    let res = &r.resources;
     let s = c.state();
     let running = s.status == Status::Running;
     let mut ports = Map::new();
@@ -294,6 +295,16 @@ pub fn inspect_json(c: &Container) -> Value {
                 "Tag": r.log.tag.clone().unwrap_or_default(),
                 "Size": log_size(r.log.cap()),
             },
+            "Memory": res.memory.unwrap_or(0),
+            "MemorySwap": res.memory_swap.unwrap_or(0),
+            "MemoryReservation": res.memory_reservation.unwrap_or(0),
+            "NanoCpus": res.cpu_quota.map_or(0, |q| q * 1_000_000_000 / crate::cgroups::limits::CPU_PERIOD),
+            "CpuPeriod": res.cpu_quota.map_or(0, |_| crate::cgroups::limits::CPU_PERIOD),
+            "CpuQuota": res.cpu_quota.unwrap_or(0),
+            "CpuShares": res.cpu_shares.unwrap_or(0),
+            "CpusetCpus": res.cpuset_cpus.clone().unwrap_or_default(),
+            "CpusetMems": res.cpuset_mems.clone().unwrap_or_default(),
+            "PidsLimit": res.pids_limit.unwrap_or(0),
             "NetworkMode": match (&r.network, &r.network_container) {
                 (crate::container::NetworkMode::Container, Some(id)) => json!(format!("container:{id}")),
                 (mode, _) => json!(mode),

@@ -218,17 +218,8 @@ fn published(
 pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let t0 = std::time::Instant::now();
     let mut s = settings(ctx, spec);
-    if spec.limits.any() {
-        // podman on a cgroup v1/hybrid rootless host: a warning, not a failure.
-        let cg = crate::probe::cgroups::detect(ctx.uid);
-        let why = if cg.limits_available {
-            "rctr does not apply cgroup limits yet".to_string()
-        } else {
-            cg.note
-        };
-        eprintln!(
-            "Warning: resource limits (--memory, --cpus, --pids-limit, …) are ignored: {why}"
-        );
+    if let Some(w) = crate::cgroups::admit(ctx, &spec.resources, spec.cgroups)? {
+        eprintln!("{w}");
     }
     let store = open_store(ctx)?;
     single_id_notice(&store);
@@ -256,6 +247,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
             crate::network::Choice::Container(_) => crate::container::NetworkMode::Container,
         },
         network_container: joined.as_ref().map(|j| j.id().to_string()),
+        resources: spec.resources.clone(),
         pasta: pasta_settings(ctx, &spec.network)?,
         slirp: spec.network.slirp().cloned(),
         ports: published(ctx, spec, cfg.as_ref())?,

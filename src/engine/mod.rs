@@ -16,5 +16,5 @@ pub mod spec;
 pub mod start;
 
 pub use create::{create, Created};
-pub use spec::{ContainerSpec, Limits, Security, UsernsMode};
+pub use spec::{ContainerSpec, Security, UsernsMode};
 pub use start::{start, Mode};

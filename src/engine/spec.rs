@@ -29,30 +29,6 @@ pub struct Security {
     pub seccomp_unconfined: bool,
 }
 
-/// Resource limits as given (`--memory 512m`…); not applied yet (a warning says so).
-#[derive(Debug, Clone, Default)]
-pub struct Limits {
-    pub memory: Option<String>,
-    pub memory_swap: Option<String>,
-    pub cpus: Option<String>,
-    pub cpu_shares: Option<String>,
-    pub pids_limit: Option<String>,
-}
-
-impl Limits {
-    pub fn any(&self) -> bool {
-        [
-            &self.memory,
-            &self.memory_swap,
-            &self.cpus,
-            &self.cpu_shares,
-            &self.pids_limit,
-        ]
-        .iter()
-        .any(|l| l.is_some())
-    }
-}
-
 /// A new container, as asked for.
 #[derive(Debug, Clone)]
 pub struct ContainerSpec {
@@ -92,7 +68,10 @@ pub struct ContainerSpec {
     pub security: Security,
     /// `--ulimit`: (type, soft, hard).
     pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
-    pub limits: Limits,
+    /// `--memory`, `--cpus`, … validated.
+    pub resources: crate::cgroups::Resources,
+    /// `--cgroups`.
+    pub cgroups: crate::cgroups::CgroupsMode,
     pub labels: BTreeMap<String, String>,
     pub annotations: Vec<(String, String)>,
     pub stop_signal: Option<String>,
@@ -145,7 +124,8 @@ impl ContainerSpec {
             mounts: vec![],
             security: Security::default(),
             ulimits: vec![],
-            limits: Limits::default(),
+            resources: Default::default(),
+            cgroups: Default::default(),
             labels: BTreeMap::new(),
             annotations: vec![],
             stop_signal: None,

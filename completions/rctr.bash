@@ -88,6 +88,9 @@ _rctr() {
             rctr,start)
                 cmd="rctr__subcmd__start"
                 ;;
+            rctr,stats)
+                cmd="rctr__subcmd__stats"
+                ;;
             rctr,stop)
                 cmd="rctr__subcmd__stop"
                 ;;
@@ -156,6 +159,9 @@ _rctr() {
                 ;;
             rctr__subcmd__container,start)
                 cmd="rctr__subcmd__container__subcmd__start"
+                ;;
+            rctr__subcmd__container,stats)
+                cmd="rctr__subcmd__container__subcmd__stats"
                 ;;
             rctr__subcmd__container,stop)
                 cmd="rctr__subcmd__container__subcmd__stop"
@@ -227,7 +233,7 @@ _rctr() {
 
     case "${cmd}" in
         rctr)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version info doctor pull images rmi tag untag inspect image login logout save load ps run volume logs stop kill rm wait rename port exec start restart create container system top attach"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version info doctor pull images rmi tag untag inspect image login logout save load ps run volume logs stop kill rm wait rename port exec start restart create container system top stats attach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +255,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -257,7 +267,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__attach)
-            opts="-l -h -V --detach-keys --latest --no-stdin --sig-proxy --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -h -V --detach-keys --latest --no-stdin --sig-proxy --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,6 +297,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -295,7 +309,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +331,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -325,7 +343,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__attach)
-            opts="-l -h -V --detach-keys --latest --no-stdin --sig-proxy --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -h -V --detach-keys --latest --no-stdin --sig-proxy --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +373,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -363,7 +385,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +583,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -613,6 +639,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -621,7 +651,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__exec)
-            opts="-d -e -i -t -l -u -w -h -V --detach --env --env-file --interactive --tty --latest --privileged --user --workdir --detach-keys --preserve-fds --root --runroot --log-level --storage-opt --help --version"
+            opts="-d -e -i -t -l -u -w -h -V --detach --env --env-file --interactive --tty --latest --privileged --user --workdir --detach-keys --preserve-fds --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +709,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -687,7 +721,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__exists)
-            opts="-h -V --external --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --external --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,6 +743,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -717,7 +755,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__inspect)
-            opts="-f -l -s -h -V --format --latest --size --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -l -s -h -V --format --latest --size --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,6 +785,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -755,7 +797,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__kill)
-            opts="-a -l -s -h -V --all --latest --signal --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -s -h -V --all --latest --signal --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,6 +831,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -797,7 +843,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__logs)
-            opts="-f -l -n -t -h -V --follow --latest --names --since --until --tail --timestamps --color --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -l -n -t -h -V --follow --latest --names --since --until --tail --timestamps --color --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -831,6 +877,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -839,7 +889,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__ls)
-            opts="-a -q -l -n -f -s -p -h -V --all --quiet --no-trunc --latest --last --filter --format --noheading --external --size --sort --pod --ns --sync --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -q -l -n -f -s -p -h -V --all --quiet --no-trunc --latest --last --filter --format --noheading --external --size --sort --pod --ns --sync --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +935,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -893,7 +947,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__port)
-            opts="-a -l -h -V --all --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -h -V --all --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,6 +969,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -923,7 +981,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__prune)
-            opts="-f -h -V --force --filter --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --force --filter --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,6 +1007,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -957,7 +1019,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__rename)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,6 +1041,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -987,7 +1053,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__restart)
-            opts="-a -l -t -h -V --all --latest --running --time --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -t -h -V --all --latest --running --time --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,6 +1083,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1025,7 +1095,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__rm)
-            opts="-a -f -i -l -t -v -h -V --all --force --ignore --latest --time --volumes --depend --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -i -l -t -v -h -V --all --force --ignore --latest --time --volumes --depend --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1059,6 +1129,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1067,7 +1141,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,6 +1343,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1321,6 +1399,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1329,7 +1411,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__start)
-            opts="-a -i -l -h -V --attach --interactive --all --latest --filter --detach-keys --sig-proxy --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -i -l -h -V --attach --interactive --all --latest --filter --detach-keys --sig-proxy --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1363,6 +1445,56 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rctr__subcmd__container__subcmd__stats)
+            opts="-a -l -i -h -V --all --latest --no-stream --no-reset --format --interval --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1371,7 +1503,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__stop)
-            opts="-a -i -l -t -h -V --all --ignore --latest --time --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -i -l -t -h -V --all --ignore --latest --time --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1405,6 +1537,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1413,7 +1549,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__top)
-            opts="-l -h -V --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -h -V --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1435,6 +1571,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1443,7 +1583,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__wait)
-            opts="-i -l -h -V --condition --interval --ignore --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-i -l -h -V --condition --interval --ignore --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1477,6 +1617,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1485,7 +1629,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1683,6 +1827,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1735,6 +1883,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1743,7 +1895,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__doctor)
-            opts="-f -h -V --format --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --format --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1773,6 +1925,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1781,7 +1937,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__exec)
-            opts="-d -e -i -t -l -u -w -h -V --detach --env --env-file --interactive --tty --latest --privileged --user --workdir --detach-keys --preserve-fds --root --runroot --log-level --storage-opt --help --version"
+            opts="-d -e -i -t -l -u -w -h -V --detach --env --env-file --interactive --tty --latest --privileged --user --workdir --detach-keys --preserve-fds --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1839,6 +1995,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1847,7 +2007,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version ls list rm pull tag untag inspect prune exists save load"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version ls list rm pull tag untag inspect prune exists save load"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1869,6 +2029,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1877,7 +2041,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__exists)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1899,6 +2063,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1907,7 +2075,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__inspect)
-            opts="-f -h -V --format --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --format --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1937,6 +2105,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1945,7 +2117,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__load)
-            opts="-i -q -h -V --input --quiet --root --runroot --log-level --storage-opt --help --version"
+            opts="-i -q -h -V --input --quiet --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1975,6 +2147,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1983,7 +2159,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__ls)
-            opts="-a -f -n -q -h -V --all --digests --filter --format --noheading --no-trunc --quiet --sort --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -n -q -h -V --all --digests --filter --format --noheading --no-trunc --quiet --sort --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2021,6 +2197,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2029,7 +2209,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__prune)
-            opts="-a -f -h -V --all --force --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -h -V --all --force --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2051,6 +2231,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2059,7 +2243,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__pull)
-            opts="-q -a -h -V --quiet --all-tags --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --help --version"
+            opts="-q -a -h -V --quiet --all-tags --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2109,6 +2293,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2117,7 +2305,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__rm)
-            opts="-a -f -i -h -V --all --force --ignore --no-prune --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -i -h -V --all --force --ignore --no-prune --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2139,6 +2327,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2147,7 +2339,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__save)
-            opts="-o -q -h -V --output --format --quiet --compress --root --runroot --log-level --storage-opt --help --version"
+            opts="-o -q -h -V --output --format --quiet --compress --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2181,6 +2373,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2189,7 +2385,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__tag)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2208,6 +2404,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2219,7 +2419,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image__subcmd__untag)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2241,6 +2441,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2249,7 +2453,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__images)
-            opts="-a -f -n -q -h -V --all --digests --filter --format --noheading --no-trunc --quiet --sort --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -n -q -h -V --all --digests --filter --format --noheading --no-trunc --quiet --sort --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2287,6 +2491,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2295,7 +2503,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__info)
-            opts="-f -h -V --format --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --format --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2325,6 +2533,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2333,7 +2545,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__inspect)
-            opts="-l -f -t -s -h -V --latest --format --type --size --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -f -t -s -h -V --latest --format --type --size --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2371,6 +2583,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2379,7 +2595,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__kill)
-            opts="-a -l -s -h -V --all --latest --signal --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -s -h -V --all --latest --signal --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2413,6 +2629,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2421,7 +2641,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__load)
-            opts="-i -q -h -V --input --quiet --root --runroot --log-level --storage-opt --help --version"
+            opts="-i -q -h -V --input --quiet --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2451,6 +2671,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2459,7 +2683,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__login)
-            opts="-u -p -h -V --username --password --password-stdin --authfile --tls-verify --get-login --root --runroot --log-level --storage-opt --help --version"
+            opts="-u -p -h -V --username --password --password-stdin --authfile --tls-verify --get-login --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2505,6 +2729,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2513,7 +2741,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__logout)
-            opts="-a -h -V --all --authfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -h -V --all --authfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2539,6 +2767,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2547,7 +2779,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__logs)
-            opts="-f -l -n -t -h -V --follow --latest --names --since --until --tail --timestamps --color --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -l -n -t -h -V --follow --latest --names --since --until --tail --timestamps --color --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2581,6 +2813,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2589,7 +2825,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__port)
-            opts="-a -l -h -V --all --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -h -V --all --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2611,6 +2847,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2619,7 +2859,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__ps)
-            opts="-a -q -l -n -f -s -p -h -V --all --quiet --no-trunc --latest --last --filter --format --noheading --external --size --sort --pod --ns --sync --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -q -l -n -f -s -p -h -V --all --quiet --no-trunc --latest --last --filter --format --noheading --external --size --sort --pod --ns --sync --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +2905,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2673,7 +2917,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__pull)
-            opts="-q -a -h -V --quiet --all-tags --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --help --version"
+            opts="-q -a -h -V --quiet --all-tags --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2723,6 +2967,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2731,7 +2979,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__rename)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2753,6 +3001,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2761,7 +3013,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__restart)
-            opts="-a -l -t -h -V --all --latest --running --time --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -l -t -h -V --all --latest --running --time --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2791,6 +3043,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2799,7 +3055,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__rm)
-            opts="-a -f -i -l -t -v -h -V --all --force --ignore --latest --time --volumes --depend --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -i -l -t -v -h -V --all --force --ignore --latest --time --volumes --depend --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2833,6 +3089,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2841,7 +3101,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__rmi)
-            opts="-a -f -i -h -V --all --force --ignore --no-prune --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -i -h -V --all --force --ignore --no-prune --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2863,6 +3123,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2871,7 +3135,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-file --workdir --user --entrypoint --volume --mount --tmpfs --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3073,6 +3337,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3125,6 +3393,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3133,7 +3405,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__save)
-            opts="-o -q -h -V --output --format --quiet --compress --root --runroot --log-level --storage-opt --help --version"
+            opts="-o -q -h -V --output --format --quiet --compress --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3167,6 +3439,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3175,7 +3451,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__start)
-            opts="-a -i -l -h -V --attach --interactive --all --latest --filter --detach-keys --sig-proxy --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -i -l -h -V --attach --interactive --all --latest --filter --detach-keys --sig-proxy --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3209,6 +3485,56 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rctr__subcmd__stats)
+            opts="-a -l -i -h -V --all --latest --no-stream --no-reset --format --interval --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3217,7 +3543,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__stop)
-            opts="-a -i -l -t -h -V --all --ignore --latest --time --cidfile --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -i -l -t -h -V --all --ignore --latest --time --cidfile --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3251,6 +3577,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3259,7 +3589,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__system)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version prune reset"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version prune reset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3281,6 +3611,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3289,7 +3623,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__system__subcmd__prune)
-            opts="-a -f -h -V --all --force --volumes --filter --root --runroot --log-level --storage-opt --help --version"
+            opts="-a -f -h -V --all --force --volumes --filter --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3315,6 +3649,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3323,7 +3661,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__system__subcmd__reset)
-            opts="-f -h -V --force --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --force --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3345,6 +3683,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3353,7 +3695,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__tag)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3372,6 +3714,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3383,7 +3729,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__top)
-            opts="-l -h -V --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -h -V --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3402,6 +3748,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3413,7 +3763,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__untag)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3432,6 +3782,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3443,7 +3797,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume)
-            opts="-h -V --root --runroot --log-level --storage-opt --help --version create ls rm inspect prune"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version create ls rm inspect prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3465,6 +3819,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3473,7 +3831,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume__subcmd__create)
-            opts="-l -d -h -V --label --driver --ignore --root --runroot --log-level --storage-opt --help --version"
+            opts="-l -d -h -V --label --driver --ignore --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3511,6 +3869,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3519,7 +3881,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume__subcmd__inspect)
-            opts="-f -a -h -V --format --all --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -a -h -V --format --all --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3549,6 +3911,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3557,7 +3923,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume__subcmd__ls)
-            opts="-q -h -V --format --quiet --noheading --root --runroot --log-level --storage-opt --help --version"
+            opts="-q -h -V --format --quiet --noheading --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3583,6 +3949,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3591,7 +3961,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume__subcmd__prune)
-            opts="-f -h -V --force --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -h -V --force --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3610,6 +3980,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3621,7 +3995,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__volume__subcmd__rm)
-            opts="-f -a -h -V --force --all --root --runroot --log-level --storage-opt --help --version"
+            opts="-f -a -h -V --force --all --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3643,6 +4017,10 @@ _rctr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3651,7 +4029,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__wait)
-            opts="-i -l -h -V --condition --interval --ignore --latest --root --runroot --log-level --storage-opt --help --version"
+            opts="-i -l -h -V --condition --interval --ignore --latest --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3682,6 +4060,10 @@ _rctr() {
                     return 0
                     ;;
                 --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

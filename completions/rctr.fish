@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rctr_global_optspecs
-    string join \n root= runroot= log-level= storage-opt= h/help V/version
+    string join \n root= runroot= log-level= storage-opt= cgroup-manager= h/help V/version
 end
 
 function __fish_rctr_needs_command
@@ -28,6 +28,7 @@ complete -c rctr -n "__fish_rctr_needs_command" -l root -d 'Path to the store (i
 complete -c rctr -n "__fish_rctr_needs_command" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_needs_command" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_needs_command" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_needs_command" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_needs_command" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_needs_command" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "info" -d 'Display rctr and host information'
@@ -60,12 +61,14 @@ complete -c rctr -n "__fish_rctr_needs_command" -f -a "create" -d 'Create but do
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "container" -d 'Manage containers'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "system" -d 'Manage rctr\'s storage and state'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "top" -d 'Display the running processes of a container'
+complete -c rctr -n "__fish_rctr_needs_command" -f -a "stats" -d 'Display a live stream of containers\' resource usage'
 complete -c rctr -n "__fish_rctr_needs_command" -f -a "attach" -d 'Attach to a running container (its output and signals)'
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template (e.g. \'{{.Host.Kernel}}\')' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand info" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s f -l format -d 'Output format: json (the checks as a list)' -r
@@ -73,6 +76,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand doctor" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -87,6 +91,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand pull" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand pull" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -s a -l all-tags -d 'Pull all tagged images of the repository (not supported)'
 complete -c rctr -n "__fish_rctr_using_subcommand pull" -s h -l help -d 'Print help'
@@ -98,6 +103,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand images" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand images" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand images" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand images" -l digests -d 'Show digests'
 complete -c rctr -n "__fish_rctr_using_subcommand images" -s n -l noheading -d 'Do not print the header row'
@@ -109,6 +115,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l root -d 'Path to the s
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rmi" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s a -l all -d 'Remove all images'
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s f -l force -d 'Also remove images used by (stopped) containers, removing those containers, and images with several names referenced by ID'
 complete -c rctr -n "__fish_rctr_using_subcommand rmi" -s i -l ignore -d 'Do not fail for images that are not known'
@@ -119,12 +126,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand tag" -l root -d 'Path to the s
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand tag" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand untag" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand untag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r
@@ -135,6 +144,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l root -d 'Path to t
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand inspect" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s s -l size -d 'Display the total file size (accepted; sizes are always shown)'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s h -l help -d 'Print help'
@@ -143,6 +153,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "ls" -d 'List images'
@@ -163,6 +174,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -s n -l noheading -d 'Do not print the header row'
@@ -177,6 +189,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (rctr keeps no intermediate images: same as without)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -l digests -d 'Show digests'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from list" -s n -l noheading -d 'Do not print the header row'
@@ -188,6 +201,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all images'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Also remove images used by (stopped) containers, removing those containers, and images with several names referenced by ID'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not fail for images that are not known'
@@ -206,6 +220,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s a -l all-tags -d 'Pull all tagged images of the repository (not supported)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
@@ -214,12 +229,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from untag" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template, or `json`' -r
@@ -227,12 +244,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images not used by containers, not only dangling ones'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
@@ -241,6 +260,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to FILE (default: stdout, which must not be a terminal)' -r -F
@@ -250,6 +270,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -l compress -d 'Accepted for podman compatibility (layers are always written uncompressed)'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -259,6 +280,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
@@ -271,6 +293,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand login" -l root -d 'Path to the
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand login" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l get-login -d 'Print the username stored for REGISTRY and exit'
 complete -c rctr -n "__fish_rctr_using_subcommand login" -s h -l help -d 'Print help'
@@ -280,6 +303,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand logout" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logout" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -s a -l all -d 'Remove the credentials of all registries'
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand logout" -s V -l version -d 'Print version'
@@ -290,6 +314,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand save" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand save" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand save" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand save" -l compress -d 'Accepted for podman compatibility (layers are always written uncompressed)'
 complete -c rctr -n "__fish_rctr_using_subcommand save" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -299,6 +324,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand load" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand load" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand load" -s V -l version -d 'Print version'
@@ -310,6 +336,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand ps" -l root -d 'Path to the st
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand ps" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -s q -l quiet -d 'Print only the container IDs'
 complete -c rctr -n "__fish_rctr_using_subcommand ps" -l no-trunc -d 'Do not truncate the output'
@@ -368,6 +395,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpuset-cpus -d 'CPUs t
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cgroup-parent -d 'Parent of the container\'s cgroup: a slice (systemd manager, e.g. user.slice) or an absolute cgroup path delegated to you (cgroupfs manager)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -382,6 +410,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l root -d 'Path to the s
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
@@ -398,6 +427,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_su
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -f -a "create" -d 'Create a new volume'
@@ -411,6 +441,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Succeed when the volume already exists'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -419,6 +450,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the volume names'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the header'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
@@ -427,6 +459,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers using them first'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all volumes'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
@@ -436,6 +469,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect all volumes'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
@@ -443,6 +477,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -453,6 +488,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand logs" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand logs" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand logs" -s n -l names -d 'Output the container name (or ID) before each line'
@@ -466,6 +502,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand stop" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stop" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s i -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand stop" -s l -l latest -d 'Act on the latest container created'
@@ -477,6 +514,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand kill" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand kill" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -s a -l all -d 'Signal all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand kill" -s h -l help -d 'Print help'
@@ -487,6 +525,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand rm" -l root -d 'Path to the st
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rm" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
 complete -c rctr -n "__fish_rctr_using_subcommand rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
@@ -501,6 +540,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand wait" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand wait" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand wait" -s h -l help -d 'Print help'
@@ -509,12 +549,14 @@ complete -c rctr -n "__fish_rctr_using_subcommand rename" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand rename" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand port" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand port" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s a -l all -d 'Display port information for all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand port" -s h -l help -d 'Print help'
@@ -529,6 +571,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand exec" -l root -d 'Path to the 
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand exec" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -s d -l detach -d 'Run the command in the background and print nothing'
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -544,6 +587,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand start" -l root -d 'Path to the
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand start" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
 complete -c rctr -n "__fish_rctr_using_subcommand start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
 complete -c rctr -n "__fish_rctr_using_subcommand start" -l all -d 'Start all containers that are not running'
@@ -555,6 +599,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand restart" -l root -d 'Path to t
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand restart" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s a -l all -d 'Restart all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -l running -d 'Restart only running containers'
@@ -604,6 +649,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpuset-cpus -d 'CPU
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cgroup-parent -d 'Parent of the container\'s cgroup: a slice (systemd manager, e.g. user.slice) or an absolute cgroup path delegated to you (cgroupfs manager)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -618,6 +664,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only -d 'Make the root filesystem read-only'
@@ -629,31 +676,33 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Supp
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s h -l help -d 'Print help'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -s V -l version -d 'Print version'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "ls" -d 'List containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "list" -d 'List containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "run" -d 'Run a command in a new container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "create" -d 'Create but do not start a container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "start" -d 'Start one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "stop" -d 'Stop one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "restart" -d 'Restart one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "kill" -d 'Kill one or more running containers with a specific signal'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "rm" -d 'Remove one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "inspect" -d 'Display the configuration of containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "logs" -d 'Fetch the logs of one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "exec" -d 'Run a process in a running container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "wait" -d 'Block on one or more containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "port" -d 'List port mappings or a specific mapping for the container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "rename" -d 'Rename an existing container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "top" -d 'Display the running processes of a container'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "attach" -d 'Attach to a running container (its output and signals)'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "prune" -d 'Remove all stopped containers'
-complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top attach prune exists" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "ls" -d 'List containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "list" -d 'List containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "run" -d 'Run a command in a new container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "create" -d 'Create but do not start a container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "start" -d 'Start one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "stop" -d 'Stop one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "restart" -d 'Restart one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "kill" -d 'Kill one or more running containers with a specific signal'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "rm" -d 'Remove one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "inspect" -d 'Display the configuration of containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "logs" -d 'Fetch the logs of one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "exec" -d 'Run a process in a running container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "wait" -d 'Block on one or more containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "port" -d 'List port mappings or a specific mapping for the container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "rename" -d 'Rename an existing container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "top" -d 'Display the running processes of a container'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "stats" -d 'Display a live stream of containers\' resource usage'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "attach" -d 'Attach to a running container (its output and signals)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "prune" -d 'Remove all stopped containers'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Print the n last created containers (all states)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output based on conditions given (id, name, status, ancestor, label, exited, before, since, until)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print containers to JSON or using a Go template' -r
@@ -662,6 +711,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the container IDs'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate the output'
@@ -682,6 +732,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all the containers, default is only running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the container IDs'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate the output'
@@ -740,6 +791,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cgroup-parent -d 'Parent of the container\'s cgroup: a slice (systemd manager, e.g. user.slice) or an absolute cgroup path delegated to you (cgroupfs manager)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -754,6 +806,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
@@ -810,6 +863,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cpuset-mems -d 'Memory nodes the container may use, e.g. 0' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l pids-limit -d 'Process limit (pids.max; -1 or 0: unlimited)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroups -d 'cgroups for the container: enabled, disabled, or required (fail when a limit cannot be applied)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroup-parent -d 'Parent of the container\'s cgroup: a slice (systemd manager, e.g. user.slice) or an absolute cgroup path delegated to you (cgroupfs manager)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver (accepted for podman compatibility; rctr uses k8s-file)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-opt -d 'Log option: max-size=SIZE (at SIZE the log starts over; default 128MiB), path=, tag=' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Choose OS/ARCH[/VARIANT] from a multi-platform image (default: this host\'s)' -r
@@ -824,6 +878,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only -d 'Make the root filesystem read-only'
@@ -843,6 +898,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach the container\'s STDOUT and STDERR (one container only)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Attach the container\'s STDIN (one container only; implies --attach)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l all -d 'Start all containers that are not running'
@@ -855,6 +911,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stop" -s l -l latest -d 'Act on the latest container created'
@@ -865,6 +922,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from restart" -l running -d 'Restart only running containers'
@@ -876,6 +934,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
@@ -886,6 +945,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Stop a running container first, then remove it; no error for missing containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Ignore errors when a specified container is missing'
@@ -899,6 +959,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Display the total file size (accepted)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
@@ -910,6 +971,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output (ends when the container exits)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l names -d 'Output the container name (or ID) before each line'
@@ -927,6 +989,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Run the command in the background and print nothing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -940,6 +1003,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -l ignore -d 'Ignore errors when a specified container is missing'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
@@ -948,6 +1012,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'Display port information for all containers'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
@@ -956,15 +1021,30 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l format -d 'Format the output with a Go template, or `json`' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -s i -l interval -d 'Seconds between readings' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -s a -l all -d 'Show all containers (stopped ones with empty values)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-stream -d 'Print one reading and exit'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-reset -d 'Do not clear the terminal between readings'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence for detaching (accepted; with --sig-proxy=false Ctrl-C detaches)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Forward received signals to the container' -r -f -a "true\t''
 false\t''"
@@ -972,6 +1052,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
@@ -981,6 +1062,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -988,6 +1070,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Also look at containers of other tools in the store (rctr\'s store holds only its own)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
@@ -995,6 +1078,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_su
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and not __fish_seen_subcommand_from prune reset" -f -a "prune" -d 'Remove unused data: stopped containers, dangling (with -a: unused) images, volumes'
@@ -1004,6 +1088,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not only dangling ones'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Prune volumes not used by any container too'
@@ -1013,6 +1098,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcom
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand system; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
@@ -1020,9 +1106,23 @@ complete -c rctr -n "__fish_rctr_using_subcommand top" -l root -d 'Path to the s
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand top" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand top" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand top" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand top" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l format -d 'Format the output with a Go template, or `json`' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -s i -l interval -d 'Seconds between readings' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -s a -l all -d 'Show all containers (stopped ones with empty values)'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -s l -l latest -d 'Act on the latest container created'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l no-stream -d 'Print one reading and exit'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -l no-reset -d 'Do not clear the terminal between readings'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand stats" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l detach-keys -d 'Key sequence for detaching (accepted; with --sig-proxy=false Ctrl-C detaches)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l sig-proxy -d 'Forward received signals to the container' -r -f -a "true\t''
 false\t''"
@@ -1030,6 +1130,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand attach" -l root -d 'Path to th
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand attach" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -s l -l latest -d 'Act on the latest container created'
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN (rctr never does, see above)'
 complete -c rctr -n "__fish_rctr_using_subcommand attach" -s h -l help -d 'Print help'

@@ -13,6 +13,9 @@ use std::path::PathBuf;
 /// `--network` (podman 5's key; `slirp4netns` or `pasta`).
 const NETWORK_CMD: &str = "default_rootless_network_cmd";
 
+/// `[engine] cgroup_manager`: `systemd` or `cgroupfs` (`--cgroup-manager` overrides it).
+const CGROUP_MANAGER: &str = "cgroup_manager";
+
 /// `[containers]` keys rctr takes.
 const CONTAINERS_KEYS: [&str; 5] = [
     "dns_servers",
@@ -36,6 +39,8 @@ pub struct EngineConfig {
     pub base_hosts_file: Option<String>,
     /// `host_containers_internal_ip`: the address of `host.containers.internal`.
     pub host_containers_internal_ip: Option<String>,
+    /// `[engine] cgroup_manager`, validated.
+    pub cgroup_manager: Option<String>,
 }
 
 /// Does `text` set `key` on a line of its own (not in a comment)?
@@ -77,13 +82,25 @@ impl EngineConfig {
 
     /// Apply one file's text.
     pub fn merge(&mut self, text: &str, path: PathBuf) -> anyhow::Result<()> {
-        if !sets(text, NETWORK_CMD) && !CONTAINERS_KEYS.iter().any(|k| sets(text, k)) {
+        if !sets(text, NETWORK_CMD)
+            && !sets(text, CGROUP_MANAGER)
+            && !CONTAINERS_KEYS.iter().any(|k| sets(text, k))
+        {
             return Ok(());
         }
         let doc: toml::Table =
             toml::from_str(text).with_context(|| format!("{}: not valid TOML", path.display()))?;
         if let Some(c) = doc.get("containers") {
             self.merge_containers(c, &path)?;
+        }
+        if let Some(v) = doc.get("engine").and_then(|e| e.get(CGROUP_MANAGER)) {
+            match v.as_str() {
+                Some(m @ ("systemd" | "cgroupfs")) => self.cgroup_manager = Some(m.into()),
+                _ => bail!(
+                    "{}: [engine] {CGROUP_MANAGER} = {v}: expected \"systemd\" or \"cgroupfs\"",
+                    path.display()
+                ),
+            }
         }
         let Some(v) = doc.get("network").and_then(|n| n.get(NETWORK_CMD)) else {
             return Ok(());
@@ -139,6 +156,18 @@ impl EngineConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cgroup_manager_key() {
+        let mut c = EngineConfig::default();
+        c.merge("[engine]\ncgroup_manager = \"cgroupfs\"\n", "/a".into())
+            .unwrap();
+        assert_eq!(c.cgroup_manager.as_deref(), Some("cgroupfs"));
+        let e = c
+            .merge("[engine]\ncgroup_manager = \"x\"\n", "/b".into())
+            .unwrap_err();
+        assert!(e.to_string().contains("/b: [engine] cgroup_manager"), "{e}");
+    }
 
     #[test]
     fn later_files_override_and_comments_are_not_keys() {

@@ -124,3 +124,82 @@ fn bad_limits_are_refused_and_inspect_shows_good_ones() {
     assert_eq!(hc["CpusetCpus"], "0");
     assert_eq!(hc["PidsLimit"], 20);
 }
+
+/// The cgroup manager is chosen by `--cgroup-manager` or containers.conf's `[engine]
+/// cgroup_manager`; a bad value in either is one line and exit 125, and nothing is created.
+#[test]
+fn the_cgroup_manager_flag_and_config_key_are_checked() {
+    require_lab!();
+    let sb = sandbox();
+    let out = sb.rctr(&["--cgroup-manager", "upstart", "create", "busybox", "true"]);
+    assert_exit(&out, 125);
+    let e = stderr(&out);
+    assert!(e.contains("invalid cgroup manager \"upstart\""), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    let conf = sb.config_home().join("containers/containers.conf");
+    std::fs::create_dir_all(conf.parent().unwrap()).unwrap();
+    std::fs::write(&conf, "[engine]\ncgroup_manager = \"nope\"\n").unwrap();
+    let out = sb.rctr(&["create", "busybox", "true"]);
+    assert_exit(&out, 125);
+    let e = stderr(&out);
+    assert!(e.contains("[engine] cgroup_manager"), "{e}");
+    assert!(sb.containers_in_store().is_empty());
+    // A good value: on this host (no cgroup v2 of the user's) the container stays where it
+    // is, without a word, and inspect says no manager placed it.
+    std::fs::write(&conf, "[engine]\ncgroup_manager = \"cgroupfs\"\n").unwrap();
+    let out = sb.rctr(&["create", "busybox", "true"]);
+    assert_ok(&out);
+    assert_eq!(stderr(&out), "");
+    let m = sb.rctr_ok(&[
+        "inspect",
+        "--format",
+        "{{.HostConfig.CgroupManager}}|",
+        stdout(&out).trim(),
+    ]);
+    assert_eq!(m.trim(), "|");
+}
+
+/// `stats` of a container without a cgroup of its own: one warning line, and podman's
+/// columns with `--` (never made-up numbers); JSON in podman's keys; an unknown name is 125.
+#[test]
+fn stats_without_a_cgroup_says_so() {
+    require_lab!();
+    let sb = sandbox();
+    sb.rctr_ok(&["run", "-d", "--name", "st", "busybox", "sleep", "600"]);
+    let out = sb.rctr(&["stats", "--no-stream"]);
+    assert_ok(&out);
+    let o = stdout(&out);
+    let mut lines = o.lines();
+    let head: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .split("  ")
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        head.iter().map(|s| s.trim()).collect::<Vec<_>>(),
+        [
+            "ID",
+            "NAME",
+            "CPU %",
+            "MEM USAGE / LIMIT",
+            "MEM %",
+            "NET IO",
+            "BLOCK IO",
+            "PIDS",
+            "CPU TIME",
+            "AVG CPU %"
+        ]
+    );
+    assert!(lines.next().unwrap().contains(" st "), "{o}");
+    let e = stderr(&out);
+    assert!(e.starts_with("Warning: st has no cgroup of its own"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    let j = sb.rctr_ok(&["stats", "--no-stream", "--format", "json", "st"]);
+    let j: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(j[0]["name"], "st");
+    assert_eq!(j[0]["pids"], "--");
+    let out = sb.rctr(&["stats", "--no-stream", "nosuch"]);
+    assert_exit(&out, 125);
+    sb.rctr_ok(&["rm", "-f", "-t", "0", "st"]);
+}

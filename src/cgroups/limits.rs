@@ -59,6 +59,62 @@ impl Resources {
             .map(|s| 1 + (s.clamp(2, 262_144) - 2) * 9999 / 262_142)
     }
 
+    /// The cgroup v2 controllers these limits need enabled in the parent.
+    pub fn controllers(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.cpuset_cpus.is_some() || self.cpuset_mems.is_some() {
+            v.push("cpuset");
+        }
+        if self.memory.is_some() || self.memory_swap.is_some() || self.memory_reservation.is_some()
+        {
+            v.push("memory");
+        }
+        if self.cpu_quota.is_some() || self.cpu_shares.is_some() {
+            v.push("cpu");
+        }
+        if self.pids_limit.is_some() {
+            v.push("pids");
+        }
+        v
+    }
+
+    /// The limits as (flag, cgroup v2 file, value) for the cgroupfs manager, cpuset first
+    /// (its files must be set before tasks may join).
+    pub fn files(&self) -> Vec<(&'static str, &'static str, String)> {
+        let mut v = Vec::new();
+        if let Some(c) = &self.cpuset_cpus {
+            v.push(("--cpuset-cpus", "cpuset.cpus", c.clone()));
+        }
+        if let Some(m) = &self.cpuset_mems {
+            v.push(("--cpuset-mems", "cpuset.mems", m.clone()));
+        }
+        if let Some(m) = self.memory {
+            v.push(("--memory", "memory.max", m.to_string()));
+        }
+        if let Some(s) = self.memory_swap {
+            let swap = match (s, self.memory) {
+                (s, Some(m)) if s >= 0 => (s as u64).saturating_sub(m).to_string(),
+                (s, None) if s >= 0 => s.to_string(),
+                _ => "max".to_string(),
+            };
+            v.push(("--memory-swap", "memory.swap.max", swap));
+        }
+        if let Some(r) = self.memory_reservation {
+            v.push(("--memory-reservation", "memory.low", r.to_string()));
+        }
+        if let Some(q) = self.cpu_quota {
+            v.push(("--cpus", "cpu.max", format!("{q} {CPU_PERIOD}")));
+        }
+        if let Some(w) = self.cpu_weight() {
+            v.push(("--cpu-shares", "cpu.weight", w.to_string()));
+        }
+        if let Some(p) = self.pids_limit {
+            let val = if p > 0 { p.to_string() } else { "max".into() };
+            v.push(("--pids-limit", "pids.max", val));
+        }
+        v
+    }
+
     /// The flag names of the limits set, for messages (`--memory, --cpus`).
     pub fn flag_names(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
@@ -216,6 +272,30 @@ fn valid_cpu_list(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_become_cgroupfs_files_cpuset_first() {
+        let r = Resources {
+            memory: Some(64 << 20),
+            memory_swap: Some(128 << 20),
+            cpu_quota: Some(50_000),
+            cpuset_cpus: Some("0".into()),
+            pids_limit: Some(-1),
+            ..Default::default()
+        };
+        let f: Vec<(&str, String)> = r.files().into_iter().map(|(_, f, v)| (f, v)).collect();
+        assert_eq!(
+            f,
+            [
+                ("cpuset.cpus", "0".to_string()),
+                ("memory.max", (64u64 << 20).to_string()),
+                ("memory.swap.max", (64u64 << 20).to_string()),
+                ("cpu.max", "50000 100000".to_string()),
+                ("pids.max", "max".to_string()),
+            ]
+        );
+        assert_eq!(r.controllers(), ["cpuset", "memory", "cpu", "pids"]);
+    }
 
     #[test]
     fn sizes_as_podman_reads_them() {

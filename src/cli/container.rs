@@ -44,6 +44,8 @@ pub enum ContainerCommand {
     Rename(super::rename::RenameArgs),
     /// Display the running processes of a container
     Top(super::top::TopArgs),
+    /// Display a live stream of containers' resource usage
+    Stats(super::stats::StatsArgs),
     /// Attach to a running container (its output and signals)
     Attach(super::attach::AttachArgs),
     /// Remove all stopped containers
@@ -88,11 +90,11 @@ pub struct ExistsArgs {
 }
 
 impl ContainerArgs {
-    /// The global `--storage-opt` values for `container run/create`.
-    pub fn set_storage_opt(&mut self, opts: &[String]) {
+    /// The global options `container run/create` use.
+    pub fn set_globals(&mut self, g: &super::GlobalArgs) {
         match &mut self.command {
-            ContainerCommand::Run(a) => a.flags.storage_opt = opts.to_vec(),
-            ContainerCommand::Create(a) => a.flags.storage_opt = opts.to_vec(),
+            ContainerCommand::Run(a) => a.flags.set_globals(g),
+            ContainerCommand::Create(a) => a.flags.set_globals(g),
             _ => {}
         }
     }
@@ -125,6 +127,7 @@ pub fn run(args: ContainerArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         C::Port(a) => super::port::run(a, ctx),
         C::Rename(a) => super::rename::run(a, ctx),
         C::Top(a) => super::top::run(a, ctx),
+        C::Stats(a) => super::stats::run(a, ctx),
         C::Attach(a) => super::attach::run(a, ctx),
         C::Prune(a) => prune(a, ctx),
         C::Exists(a) => Ok(match Container::lookup(ctx, &a.container) {

@@ -164,6 +164,10 @@ pub struct ContainerFlags {
     /// be applied)
     #[arg(long, value_name = "MODE", default_value = "enabled")]
     pub cgroups: String,
+    /// Parent of the container's cgroup: a slice (systemd manager, e.g. user.slice) or an
+    /// absolute cgroup path delegated to you (cgroupfs manager)
+    #[arg(long, value_name = "PATH")]
+    pub cgroup_parent: Option<String>,
     /// Logging driver (accepted for podman compatibility; rctr uses k8s-file)
     #[arg(long, hide = true)]
     pub log_driver: Option<String>,
@@ -175,6 +179,9 @@ pub struct ContainerFlags {
     /// The global `--storage-opt` values (set by `cli::main`, not a flag of its own).
     #[arg(skip)]
     pub storage_opt: Vec<String>,
+    /// The global `--cgroup-manager` (set by `cli::main`).
+    #[arg(skip)]
+    pub cgroup_manager: Option<String>,
     /// Image to run
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -268,6 +275,12 @@ fn security(f: &ContainerFlags) -> anyhow::Result<Security> {
 }
 
 impl ContainerFlags {
+    /// The global options run/create use (`--storage-opt`, `--cgroup-manager`).
+    pub fn set_globals(&mut self, g: &super::GlobalArgs) {
+        self.storage_opt = g.storage_opt.clone();
+        self.cgroup_manager = g.cgroup_manager.clone();
+    }
+
     /// The engine's request for these flags, every value validated.
     pub fn to_spec(&self, ctx: &Context) -> anyhow::Result<ContainerSpec> {
         let f = self;
@@ -377,7 +390,16 @@ impl ContainerFlags {
                 pids_limit: f.pids_limit.clone(),
             }
             .parse()?,
-            cgroups: crate::cgroups::CgroupsMode::parse(&f.cgroups)?,
+            cgroups: crate::cgroups::Wanted {
+                mode: crate::cgroups::CgroupsMode::parse(&f.cgroups)?,
+                manager: f
+                    .cgroup_manager
+                    .as_deref()
+                    .or(conf.cgroup_manager.as_deref())
+                    .map(crate::cgroups::ManagerKind::parse)
+                    .transpose()?,
+                parent: f.cgroup_parent.clone().filter(|p| !p.is_empty()),
+            },
             labels,
             annotations,
             stop_signal: f.stop_signal.clone(),

@@ -33,6 +33,7 @@ pub mod rmi;
 pub mod run;
 pub mod save;
 pub mod start;
+pub mod stats;
 pub mod stop;
 pub mod system;
 pub mod tag;
@@ -78,6 +79,10 @@ pub struct GlobalArgs {
     /// Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs
     #[arg(long = "storage-opt", global = true, value_name = "OPT")]
     pub storage_opt: Vec<String>,
+    /// Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated
+    /// subtree); default containers.conf's cgroup_manager, else systemd where a user bus exists
+    #[arg(long, global = true, value_name = "MANAGER")]
+    pub cgroup_manager: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +147,8 @@ pub enum Command {
     System(system::SystemArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// Display a live stream of containers' resource usage
+    Stats(stats::StatsArgs),
     /// Attach to a running container (its output and signals)
     Attach(attach::AttachArgs),
 }
@@ -204,7 +211,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Load(a) => load::run(a, &ctx),
         Command::Ps(a) => ps::run(a, &ctx),
         Command::Run(mut a) => {
-            a.flags.storage_opt = cli.global.storage_opt.clone();
+            a.flags.set_globals(&cli.global);
             run::run(a, &ctx)
         }
         Command::Volume(a) => volume::run(a, &ctx),
@@ -219,15 +226,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Command::Start(a) => start::run(a, &ctx),
         Command::Restart(a) => restart::run(a, &ctx),
         Command::Create(mut a) => {
-            a.flags.storage_opt = cli.global.storage_opt.clone();
+            a.flags.set_globals(&cli.global);
             create::run(a, &ctx)
         }
         Command::Container(mut a) => {
-            a.set_storage_opt(&cli.global.storage_opt);
+            a.set_globals(&cli.global);
             container::run(a, &ctx)
         }
         Command::System(a) => system::run(a, &ctx),
         Command::Top(a) => top::run(a, &ctx),
+        Command::Stats(a) => stats::run(a, &ctx),
         Command::Attach(a) => attach::run(a, &ctx),
     };
     match res {

@@ -180,6 +180,7 @@ impl Container {
                 pasta: opts.pasta,
                 network_container: opts.network_container,
                 resources: opts.resources,
+                cgroup: opts.cgroup,
                 auto_remove: opts.auto_remove,
                 create_command: opts.create_command,
                 state: State::default(),

@@ -154,6 +154,9 @@ pub struct ContainerRecord {
     /// `--memory`, `--cpus`, … (inspect's HostConfig shows them).
     #[serde(default, skip_serializing_if = "crate::cgroups::Resources::is_default")]
     pub resources: crate::cgroups::Resources,
+    /// Where the monitor puts PID 1 at each start (`None`: the caller's own cgroup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup: Option<crate::cgroups::Placement>,
     /// `--rm`: removed by whoever sees it exit (monitor or foreground run).
     #[serde(default)]
     pub auto_remove: bool,
@@ -191,6 +194,7 @@ pub struct CreateOptions {
     pub pasta: Option<crate::network::pasta::PastaSettings>,
     pub network_container: Option<String>,
     pub resources: crate::cgroups::Resources,
+    pub cgroup: Option<crate::cgroups::Placement>,
     pub auto_remove: bool,
     pub create_command: Vec<String>,
     /// The mapping `runtime::start` must use for this container (set it for

@@ -156,7 +156,6 @@ fn opt(s: &Option<String>) -> Value {
 /// `inspect` of a container: podman's document shape (fields rctr knows).
 pub fn inspect_json(c: &Container) -> Value {
     let r = &c.rec;
-    let res = &r.resources;
     let s = c.state();
     let running = s.status == Status::Running;
     let mut ports = Map::new();
@@ -285,35 +284,48 @@ pub fn inspect_json(c: &Container) -> Value {
         "Mounts": mounts,
         "NetworkSettings": { "Ports": ports },
         "Config": config,
-        "HostConfig": {
-            "Binds": r.mounts.iter().filter(|m| m.kind == MountKind::Bind).map(|m| {
-                format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
-            }).collect::<Vec<_>>(),
-            "LogConfig": {
-                "Type": "k8s-file",
-                "Path": c.log_path(),
-                "Tag": r.log.tag.clone().unwrap_or_default(),
-                "Size": log_size(r.log.cap()),
-            },
-            "Memory": res.memory.unwrap_or(0),
-            "MemorySwap": res.memory_swap.unwrap_or(0),
-            "MemoryReservation": res.memory_reservation.unwrap_or(0),
-            "NanoCpus": res.cpu_quota.map_or(0, |q| q * 1_000_000_000 / crate::cgroups::limits::CPU_PERIOD),
-            "CpuPeriod": res.cpu_quota.map_or(0, |_| crate::cgroups::limits::CPU_PERIOD),
-            "CpuQuota": res.cpu_quota.unwrap_or(0),
-            "CpuShares": res.cpu_shares.unwrap_or(0),
-            "CpusetCpus": res.cpuset_cpus.clone().unwrap_or_default(),
-            "CpusetMems": res.cpuset_mems.clone().unwrap_or_default(),
-            "PidsLimit": res.pids_limit.unwrap_or(0),
-            "NetworkMode": match (&r.network, &r.network_container) {
-                (crate::container::NetworkMode::Container, Some(id)) => json!(format!("container:{id}")),
-                (mode, _) => json!(mode),
-            },
-            "PortBindings": ports,
-            "AutoRemove": r.auto_remove,
-            "Privileged": false,
-            "ReadonlyRootfs": false,
+        "HostConfig": host_config(c, &ports),
+    })
+}
+
+/// inspect's `HostConfig`.
+fn host_config(c: &Container, ports: &Map<String, Value>) -> Value {
+    let r = &c.rec;
+    let res = &r.resources;
+    // "" when the container stays in the caller's cgroup (podman always has a manager).
+    let cgroup_manager = r.cgroup.as_ref().map_or("", |p| p.manager.as_str());
+    let cgroup_parent = r.cgroup.as_ref().and_then(|p| p.parent.clone());
+    let cgroup_parent = cgroup_parent.unwrap_or_default();
+    json!({
+        "Binds": r.mounts.iter().filter(|m| m.kind == MountKind::Bind).map(|m| {
+            format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
+        }).collect::<Vec<_>>(),
+        "LogConfig": {
+            "Type": "k8s-file",
+            "Path": c.log_path(),
+            "Tag": r.log.tag.clone().unwrap_or_default(),
+            "Size": log_size(r.log.cap()),
         },
+        "Memory": res.memory.unwrap_or(0),
+        "MemorySwap": res.memory_swap.unwrap_or(0),
+        "MemoryReservation": res.memory_reservation.unwrap_or(0),
+        "NanoCpus": res.cpu_quota.map_or(0, |q| q * 1_000_000_000 / crate::cgroups::limits::CPU_PERIOD),
+        "CpuPeriod": res.cpu_quota.map_or(0, |_| crate::cgroups::limits::CPU_PERIOD),
+        "CpuQuota": res.cpu_quota.unwrap_or(0),
+        "CpuShares": res.cpu_shares.unwrap_or(0),
+        "CpusetCpus": res.cpuset_cpus.clone().unwrap_or_default(),
+        "CpusetMems": res.cpuset_mems.clone().unwrap_or_default(),
+        "PidsLimit": res.pids_limit.unwrap_or(0),
+        "CgroupManager": cgroup_manager,
+        "CgroupParent": cgroup_parent,
+        "NetworkMode": match (&r.network, &r.network_container) {
+            (crate::container::NetworkMode::Container, Some(id)) => json!(format!("container:{id}")),
+            (mode, _) => json!(mode),
+        },
+        "PortBindings": ports,
+        "AutoRemove": r.auto_remove,
+        "Privileged": false,
+        "ReadonlyRootfs": false,
     })
 }
 

@@ -218,7 +218,8 @@ fn published(
 pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let t0 = std::time::Instant::now();
     let mut s = settings(ctx, spec);
-    if let Some(w) = crate::cgroups::admit(ctx, &spec.resources, spec.cgroups)? {
+    let cgroup = crate::cgroups::plan(ctx, &spec.resources, &spec.cgroups)?;
+    if let Some(w) = &cgroup.warning {
         eprintln!("{w}");
     }
     let store = open_store(ctx)?;
@@ -248,6 +249,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         },
         network_container: joined.as_ref().map(|j| j.id().to_string()),
         resources: spec.resources.clone(),
+        cgroup: cgroup.placement,
         pasta: pasta_settings(ctx, &spec.network)?,
         slirp: spec.network.slirp().cloned(),
         ports: published(ctx, spec, cfg.as_ref())?,

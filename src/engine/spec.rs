@@ -70,8 +70,8 @@ pub struct ContainerSpec {
     pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
     /// `--memory`, `--cpus`, … validated.
     pub resources: crate::cgroups::Resources,
-    /// `--cgroups`.
-    pub cgroups: crate::cgroups::CgroupsMode,
+    /// `--cgroups`, `--cgroup-manager`, `--cgroup-parent`.
+    pub cgroups: crate::cgroups::Wanted,
     pub labels: BTreeMap<String, String>,
     pub annotations: Vec<(String, String)>,
     pub stop_signal: Option<String>,

@@ -115,7 +115,12 @@ fn start_detached(ctx: &Context, c: &mut Container) -> anyhow::Result<()> {
     if let Some(monitor::ready::Ready::Failed(f)) = said {
         return Err(ExitError::from(f).into());
     }
-    if !matches!(said, Some(monitor::ready::Ready::Running)) {
+    if let Some(monitor::ready::Ready::Running(warnings)) = &said {
+        for w in warnings {
+            eprintln!("{w}");
+        }
+    }
+    if !matches!(said, Some(monitor::ready::Ready::Running(_))) {
         c.reload()?;
         let why = c
             .rec
@@ -139,6 +144,7 @@ fn run_attached(
     let mut starting = Some(start_lock(c)?);
     let mapping = mapping_for(ctx, c, mapping)?;
     let (started, io) = monitor::launch(ctx, c, &mapping, StdioPlan::Pipes { stdin: interactive })?;
+    io.warnings.iter().for_each(|w| eprintln!("{w}"));
     let _raw = if io.tty && interactive {
         crate::runtime::pty::RawMode::enter(0)
     } else {
@@ -162,6 +168,7 @@ fn run_direct(
     let mapping = mapping_for(ctx, c, mapping)?;
     let (started, io) =
         monitor::launch(ctx, c, &mapping, StdioPlan::Inherit { stdin: interactive })?;
+    io.warnings.iter().for_each(|w| eprintln!("{w}"));
     let raw = match (io.tty, interactive) {
         (false, _) => None,
         (true, true) => crate::runtime::pty::RawMode::enter(0),

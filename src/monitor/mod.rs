@@ -11,6 +11,7 @@
 //! call into `runtime::start`), [`supervise`] (the loop: log, signals, exit, `--rm`), and
 //! [`main`], the detached `__monitor` re-exec (setsid, double fork, stdio on /dev/null) that
 //! says "running" (or why not) over a pipe and then supervises until the container exits.
+pub mod cgroup;
 pub mod event;
 pub mod log;
 pub mod logread;
@@ -39,16 +40,26 @@ pub enum StdioPlan {
     Inherit { stdin: bool },
 }
 
-/// What must happen once PID 1 exists and before its command runs, for `c`: `--pidfile`,
-/// pasta's network; the place for cgroup placement too. `None` when there is nothing to do,
-/// and the start then does not wait for it at all.
-fn pre_start(ctx: &Context, c: &Container) -> Option<crate::runtime::PreStartHook> {
+/// What must happen once PID 1 exists and before its command runs, for `c`: its cgroup,
+/// `--pidfile`, pasta's network. `None` when there is nothing to do, and the start then does
+/// not wait for it at all. The slot gets what the cgroup step placed; the last is what to do
+/// while the namespaces are made (the cgroup step's bus connection).
+fn pre_start(ctx: &Context, c: &Container) -> Hooks {
     let pidfile = c.rec.pidfile.clone();
     let pasta = net::pasta_step(ctx, c);
-    if pidfile.is_none() && pasta.is_none() {
-        return None;
+    let (cgroup, slot, early) = match cgroup::step(ctx, c) {
+        Some((s, slot, early)) => (Some(s), Some(slot), early),
+        None => (None, None, None),
+    };
+    if pidfile.is_none() && pasta.is_none() && cgroup.is_none() {
+        return (None, None, None);
     }
-    Some(Box::new(move |p: &crate::runtime::PreStart| {
+    let hook = Box::new(move |p: &crate::runtime::PreStart| {
+        // First: the network helper pasta starts must not land in the container's cgroup,
+        // but PID 1 must be in it before anything of the container runs.
+        if let Some(step) = cgroup {
+            step(p.pid)?;
+        }
         if let Some(pidfile) = &pidfile {
             // podman's pid file: the number alone, no newline.
             crate::fsutil::atomic_write(pidfile, p.pid.to_string().as_bytes()).map_err(|e| {
@@ -63,7 +74,26 @@ fn pre_start(ctx: &Context, c: &Container) -> Option<crate::runtime::PreStartHoo
             step(p.pid)?;
         }
         Ok(())
-    }))
+    });
+    (Some(hook), slot, early)
+}
+
+/// See [`pre_start`].
+type Hooks = (
+    Option<crate::runtime::PreStartHook>,
+    Option<cgroup::Slot>,
+    Option<cgroup::Meanwhile>,
+);
+
+/// Both things to do while the runtime's helper makes the namespaces.
+fn both(a: Option<cgroup::Meanwhile>, b: Option<cgroup::Meanwhile>) -> Option<cgroup::Meanwhile> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Box::new(move || {
+            a();
+            b();
+        })),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The one call into the runtime: start `c`'s bundle with `mapping`, its stdio per `plan`
@@ -97,14 +127,15 @@ pub fn launch(
             (i, Stdio::inherit(), Stdio::inherit(), (None, None, None))
         }
     };
+    let (hook, slot, early) = pre_start(ctx, c);
     let opts = crate::runtime::StartOptions {
         stdin,
         stdout,
         stderr,
         remove_rootfs: c.rec.auto_remove,
         trace: ctx.debug,
-        pre_start: pre_start(ctx, c),
-        meanwhile: net::meanwhile(c),
+        pre_start: hook,
+        meanwhile: both(early, net::meanwhile(c)),
     };
     if let Err(e) = net::join(ctx, c) {
         return Err(failed(ctx, c, 125, e));
@@ -116,16 +147,23 @@ pub fn launch(
     };
     match crate::runtime::start(&c.bundle_dir(), mapping, opts) {
         Ok(mut started) => {
+            let (cg, warnings) = match slot {
+                Some(s) => cgroup::watcher(&s, c.run_dir()),
+                None => (None, Vec::new()),
+            };
             let net = match plan.map(|p| net::after_start(p, started.tap.take(), started.pid)) {
                 None => net::others(c),
                 Some(Ok(pollers)) => pollers,
                 Some(Err(e)) => {
                     let _ = started.signal(libc::SIGKILL);
                     let _ = started.wait();
+                    drop(cg);
                     let msg = format!("starting the network: {e:#}");
                     return Err(failed(ctx, c, 125, msg));
                 }
             };
+            let mut net = net;
+            net.extend(cg);
             let (out_r, err_r, in_w) = ours;
             let io = match started.pty.take() {
                 Some(m) => {
@@ -138,6 +176,7 @@ pub fn launch(
                         tty: true,
                         reap_orphans: false,
                         net,
+                        warnings,
                     }
                 }
                 None => Io {
@@ -148,6 +187,7 @@ pub fn launch(
                     tty: false,
                     reap_orphans: false,
                     net,
+                    warnings,
                 },
             };
             Ok((started, io))
@@ -155,6 +195,7 @@ pub fn launch(
         Err(f) => {
             // pasta may have been started by the pre-start hook before the start failed.
             drop(net::others(c));
+            drop(slot.map(|s| cgroup::watcher(&s, c.run_dir())));
             Err(failed(ctx, c, f.exit_code(), f.to_string()))
         }
     }
@@ -248,11 +289,12 @@ pub fn main(args: &[OsString]) -> anyhow::Result<ExitCode> {
         }
     };
     io.reap_orphans = true;
+    let mut warnings = std::mem::take(&mut io.warnings);
     let mut ready = Some(ready);
     let c_for_cache = c.clone();
     let res = supervise(&ctx, &mut c, started, io, &mut || {
         if let Some(r) = ready.take() {
-            let _ = r.send(&ready::Ready::Running);
+            let _ = r.send(&ready::Ready::Running(std::mem::take(&mut warnings)));
         }
         // After `run -d` has returned: make the first `exec` as fast as the next ones.
         crate::container::exec::precompile_seccomp(&c_for_cache);

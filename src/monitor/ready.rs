@@ -7,8 +7,8 @@ use std::os::fd::OwnedFd;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Ready {
-    /// The container's command runs.
-    Running,
+    /// The container's command runs; the lines to show the user (limits not applied).
+    Running(Vec<String>),
     /// It could not be started: the exit code and message for the caller to end with.
     Failed(Failure),
 }

@@ -28,6 +28,9 @@ pub struct Io {
     /// The container's user-mode network stack: polled by the loop, dropped (its host
     /// sockets closed) when the container exits.
     pub net: Vec<Box<dyn event::Poller>>,
+    /// Lines for the user from the start (limits that could not be applied), printed by
+    /// whoever has the user's stderr.
+    pub warnings: Vec<String>,
 }
 
 /// Signals forwarded to the container's PID 1 (what conmon/podman's sig-proxy forward).
@@ -133,6 +136,7 @@ pub fn supervise(
         r.state.finished_at = None;
         r.state.exit_code = None;
         r.state.error = None;
+        r.state.oom_killed = false;
     })?;
     // Live state for tools that look for it (podman's pidfile / conmon.pid); liveness itself
     // is decided from the record (PID + start time + boot ID), never from these files.
@@ -157,8 +161,11 @@ pub fn finish(
     code: u8,
     why: Option<String>,
 ) -> anyhow::Result<()> {
+    // The cgroup watcher's verdict, left before the loop ended (see `monitor::cgroup`).
+    let oom = super::cgroup::oom_marker(c.run_dir()).exists();
     let _ = std::fs::remove_dir_all(c.run_dir());
     let recorded = c.update(|r| {
+        r.state.oom_killed = oom;
         r.state.status = Status::Exited;
         r.state.exit_code = Some(code as i32);
         r.state.finished_at = Some(now_rfc3339());

@@ -8,6 +8,7 @@
 //! `--hold` it first waits for the caller's [`StartMsg::Go`]: the caller's pre-start hook
 //! (cgroup placement, network devices) runs while PID 1 builds the view, and nothing of the
 //! command runs before it is done.
+use super::hold::{as_root_again, caller_as_real_uid, late_cgroup_namespace, released, Hold};
 use super::{
     chan, process, pty, rootfs, Layers, StartFailure, ANN_INIT, ANN_SECCOMP_CACHE, ANN_USER,
 };
@@ -58,7 +59,7 @@ fn parse(args: &[OsString]) -> anyhow::Result<Args> {
 
 /// `--trace`: each step of the helper and PID 1, with µs since the helper started, sent as
 /// [`StartMsg::Trace`] messages on the start channel (the caller prints them with `--log-level debug`).
-mod trace {
+pub(super) mod trace {
     use std::sync::atomic::{AtomicI32, Ordering};
     use std::sync::OnceLock;
     use std::time::Instant;
@@ -188,13 +189,22 @@ fn rootfs_path(bundle: &Path, spec: &Spec) -> PathBuf {
 
 fn helper(a: &mut Args) -> anyhow::Result<u8> {
     let parent = nix::unistd::getppid();
+    let caller_uid = nix::unistd::getuid().as_raw();
     // One read and a slice parse: quicker than serde's reader on a 20-30 KB spec.
     let spec: Spec = std::fs::read(a.bundle.join("config.json"))
         .map_err(anyhow::Error::from)
         .and_then(|b| Ok(serde_json::from_slice(&b)?))
         .context("reading the bundle's config.json")?;
     let ns = namespaces(&spec)?;
-    let flags = ns.new;
+    // With a pre-start hook PID 1 makes its cgroup namespace only once released: the hook
+    // may move it into the container's own cgroup, which must become the namespace's root.
+    let late_cgroupns = a.hold && ns.new & libc::CLONE_NEWCGROUP != 0;
+    let flags = ns.new
+        & !if late_cgroupns {
+            libc::CLONE_NEWCGROUP
+        } else {
+            0
+        };
     trace::step("helper", "read config.json");
     match &ns.user {
         Some(user) => crate::userns::child_join(user, &ns.join, flags)?,
@@ -260,7 +270,11 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
                 cache.as_deref(),
                 chan_fd,
                 &alive_r,
-                a.hold,
+                Hold {
+                    hold: a.hold,
+                    late_cgroupns,
+                    caller_uid,
+                },
             );
             // SAFETY: leave without running destructors of the helper's state.
             unsafe { libc::_exit(code as i32) };
@@ -332,7 +346,7 @@ fn container_init(
     seccomp_cache: Option<&Path>,
     chan_fd: BorrowedFd<'_>,
     alive: &OwnedFd,
-    hold: bool,
+    hold: Hold,
 ) -> u8 {
     pdeathsig();
     let mut pfd = [libc::pollfd {
@@ -348,6 +362,7 @@ fn container_init(
         chan::send_failure(chan_fd, &f);
         f.exit_code()
     };
+    let real_uid_changed = hold.hold && caller_as_real_uid(hold.caller_uid);
     // Compiled (or read from the cache) while the host's tree is still visible.
     let profile = spec.linux().as_ref().and_then(|l| l.seccomp().clone());
     let prog = match profile
@@ -359,11 +374,21 @@ fn container_init(
     };
     trace::step("pid1", "seccomp program ready");
     let mut spec = spec.clone();
-    if let Err(e) = prepare(&mut spec, root, layered, chan_fd) {
+    if let Err(e) = prepare(&mut spec, root, layered, chan_fd, hold.late_cgroupns) {
         return fail(classify(e));
     }
-    if hold && !released(chan_fd) {
+    if hold.hold && !released(chan_fd) {
         return crate::error::EXIT_ENGINE; // the caller gave up (its hook failed, or it died)
+    }
+    if real_uid_changed {
+        if let Err(e) = as_root_again() {
+            return fail(classify(e));
+        }
+    }
+    if hold.late_cgroupns {
+        if let Err(e) = late_cgroup_namespace(&spec) {
+            return fail(classify(e));
+        }
     }
     let process = spec.process().clone().unwrap_or_default();
     if let Err(e) = process::finalize(&process, prog.as_deref()) {
@@ -379,16 +404,6 @@ fn container_init(
         return reaper(&process, chan_fd, fail);
     }
     fail(process::exec(&process))
-}
-
-/// `--hold`: wait for the caller's go-ahead (false: it closed the channel instead).
-fn released(chan_fd: BorrowedFd<'_>) -> bool {
-    let go = matches!(
-        crate::wire::recv::<StartMsg>(chan_fd, Framing::Packet),
-        Ok(Some((StartMsg::Go, _)))
-    );
-    trace::step("pid1", "released by the pre-start hook");
-    go
 }
 
 /// podman's exit code for a setup error: a user that cannot be set up is 126.
@@ -409,12 +424,13 @@ fn prepare(
     root: &Path,
     layered: bool,
     chan_fd: BorrowedFd<'_>,
+    late_cgroupns: bool,
 ) -> anyhow::Result<()> {
     let _ = nix::unistd::setsid();
     // Own mount namespace: pivot_root must not move the helper, which still needs the host's
     // view to clean up.
     nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS).context("unshare(CLONE_NEWNS)")?;
-    let root_fd = rootfs::populate(spec, root, layered)?;
+    let root_fd = rootfs::populate(spec, root, layered, late_cgroupns)?;
     trace::step("pid1", "spec mounts and devices in place");
     rootfs::pivot(&root_fd)?;
     drop(root_fd);

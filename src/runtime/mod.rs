@@ -21,6 +21,7 @@ pub mod caps;
 mod chan;
 mod copyup;
 pub mod env;
+mod hold;
 mod init;
 pub mod kernel;
 pub mod mount;
@@ -150,7 +151,9 @@ pub struct StartOptions {
     /// its root) and waits until the hook returns. The place to put the process in a cgroup
     /// and to take the network namespace's devices. An error stops the start (PID 1 exits,
     /// the helper cleans up) and comes back as a [`StartFailure::Runtime`] with its text.
-    /// Without a hook PID 1 does not wait at all.
+    /// Without a hook PID 1 does not wait at all. With one, PID 1 makes its cgroup namespace
+    /// (and mounts cgroup2) only after the hook, so that namespace is rooted in the cgroup
+    /// the hook chose.
     pub pre_start: Option<PreStartHook>,
     /// Run once the helper is spawned, while it sets up the namespaces (~10 ms the caller
     /// would otherwise spend waiting): work the caller needs soon after, such as loading a

@@ -191,9 +191,29 @@ fn mount_one(root: &OwnedFd, m: &oci_spec::runtime::Mount, copy_up: bool) -> any
     Ok(())
 }
 
+fn is_cgroup2(m: &oci_spec::runtime::Mount) -> bool {
+    m.typ().as_deref() == Some("cgroup2")
+}
+
+/// After `pivot_root`, in a cgroup namespace made late (see `init`): the spec's cgroup2
+/// mounts, which `populate` left out.
+pub fn mount_cgroup2(spec: &Spec) -> anyhow::Result<()> {
+    let root = open_dir(Path::new("/"))?;
+    for m in spec.mounts().iter().flatten().filter(|m| is_cgroup2(m)) {
+        mount_one(&root, m, false)?;
+    }
+    Ok(())
+}
+
 /// In the container's PID 1, before `pivot_root`: mount everything the spec asks for under
-/// `rootfs`, bind the default devices, and add /dev's standard symlinks. Returns the root fd.
-pub fn populate(spec: &Spec, rootfs: &Path, layered: bool) -> anyhow::Result<OwnedFd> {
+/// `rootfs` (but cgroup2 when `late_cgroup2`: see [`mount_cgroup2`]), bind the default
+/// devices, and add /dev's standard symlinks. Returns the root fd.
+pub fn populate(
+    spec: &Spec,
+    rootfs: &Path,
+    layered: bool,
+    late_cgroup2: bool,
+) -> anyhow::Result<OwnedFd> {
     if !layered {
         // pivot_root needs the new root to be a mount point: a plain directory becomes one.
         let mnt = mount::bind_tree(rootfs, true, 0, 0, 0)?;
@@ -208,6 +228,9 @@ pub fn populate(spec: &Spec, rootfs: &Path, layered: bool) -> anyhow::Result<Own
         .unwrap_or_default();
     let mut dev_is_ours = false;
     for m in spec.mounts().iter().flatten() {
+        if late_cgroup2 && is_cgroup2(m) {
+            continue;
+        }
         let d = m.destination().to_string_lossy();
         mount_one(&root, m, copy_up.iter().any(|c| *c == d))?;
         if d == "/dev" {

@@ -29,7 +29,7 @@ PKGS=(
   # build dependencies of rctr (libseccomp, libslirp FFI)
   libslirp-dev libseccomp-dev pkg-config gcc libc6-dev git
   # tests, benchmarks and the peer
-  hyperfine time procps psmisc libcap2-bin attr acl util-linux podman runc
+  hyperfine time procps psmisc libcap2-bin attr acl util-linux podman runc dbus
   # packaging (packaging/build.sh)
   rpm dpkg-dev
   # the VM stage (tests/vm: qemu under TCG, image built with debootstrap + mkfs.ext4 -d,

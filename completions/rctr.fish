@@ -352,7 +352,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand ps" -s V -l version -d 'Print 
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l sig-proxy -d 'Forward signals to the container (always on)' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l name -d 'Assign a name to the container' -r
-complete -c rctr -n "__fish_rctr_using_subcommand run" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -s e -l env -d 'Set environment variables (VAR=value, VAR to pass the host\'s value, PREFIX* for every host variable starting with PREFIX)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
@@ -360,6 +360,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l entrypoint -d 'Overrid
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l device -d 'Add a host device (HOST[:CONTAINER][:PERMISSIONS], the host\'s node bound in) or a CDI device (VENDOR/CLASS=NAME, NAME=all for every device of the kind; spec files in /etc/cdi, /var/run/cdi and $XDG_CONFIG_HOME/cdi)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l gpus -d 'GPU devices to add (all, or an index): the CDI device nvidia.com/gpu=VALUE' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
@@ -371,6 +373,8 @@ newer\t'Pull when the registry has a different manifest than the stored one (che
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l root-emulation -d 'Root emulation: chown, setuid and the like succeed without effect, so package managers work where only your own ID is mapped (default: on exactly then, with no subordinate IDs); false turns it off' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
@@ -414,6 +418,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l cgroup-manager -d 'Cgr
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l env-host -d 'Pass the whole host environment (before --env-file and --env)'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l read-only -d 'Make the root filesystem read-only'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -606,7 +611,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand restart" -l running -d 'Restar
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l name -d 'Assign a name to the container' -r
-complete -c rctr -n "__fish_rctr_using_subcommand create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -s e -l env -d 'Set environment variables (VAR=value, VAR to pass the host\'s value, PREFIX* for every host variable starting with PREFIX)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
@@ -614,6 +619,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l entrypoint -d 'Over
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l device -d 'Add a host device (HOST[:CONTAINER][:PERMISSIONS], the host\'s node bound in) or a CDI device (VENDOR/CLASS=NAME, NAME=all for every device of the kind; spec files in /etc/cdi, /var/run/cdi and $XDG_CONFIG_HOME/cdi)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l gpus -d 'GPU devices to add (all, or an index): the CDI device nvidia.com/gpu=VALUE' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
@@ -625,6 +632,8 @@ newer\t'Pull when the registry has a different manifest than the stored one (che
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l root-emulation -d 'Root emulation: chown, setuid and the like succeed without effect, so package managers work where only your own ID is mapped (default: on exactly then, with no subordinate IDs); false turns it off' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
@@ -667,6 +676,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l storage-opt -d 'Sto
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l env-host -d 'Pass the whole host environment (before --env-file and --env)'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l read-only -d 'Make the root filesystem read-only'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -748,7 +758,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l sig-proxy -d 'Forward signals to the container (always on)' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Assign a name to the container' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set environment variables (VAR=value, VAR to pass the host\'s value, PREFIX* for every host variable starting with PREFIX)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
@@ -756,6 +766,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l device -d 'Add a host device (HOST[:CONTAINER][:PERMISSIONS], the host\'s node bound in) or a CDI device (VENDOR/CLASS=NAME, NAME=all for every device of the kind; spec files in /etc/cdi, /var/run/cdi and $XDG_CONFIG_HOME/cdi)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l gpus -d 'GPU devices to add (all, or an index): the CDI device nvidia.com/gpu=VALUE' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
@@ -767,6 +779,8 @@ newer\t'Pull when the registry has a different manifest than the stored one (che
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l root-emulation -d 'Root emulation: chown, setuid and the like succeed without effect, so package managers work where only your own ID is mapped (default: on exactly then, with no subordinate IDs); false turns it off' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
@@ -810,6 +824,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Pass the whole host environment (before --env-file and --env)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only -d 'Make the root filesystem read-only'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -820,7 +835,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
-complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, or VAR to pass the host\'s value)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, VAR to pass the host\'s value, PREFIX* for every host variable starting with PREFIX)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l env-file -d 'Read environment variables from a file (VAR=value lines)' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s u -l user -d 'Run as USER[:GROUP] (names or numbers, resolved in the image)' -r
@@ -828,6 +843,8 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s v -l volume -d 'Bind mount or volume: SOURCE:DEST[:ro|rw|z|Z|nocopy], or DEST for an anonymous volume' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l mount -d 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l tmpfs -d 'Mount a tmpfs at DEST' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l device -d 'Add a host device (HOST[:CONTAINER][:PERMISSIONS], the host\'s node bound in) or a CDI device (VENDOR/CLASS=NAME, NAME=all for every device of the kind; spec files in /etc/cdi, /var/run/cdi and $XDG_CONFIG_HOME/cdi)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l gpus -d 'GPU devices to add (all, or an index): the CDI device nvidia.com/gpu=VALUE' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /run, /tmp and /var/tmp' -r -f -a "true\t''
 false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container hostname (default: the first 12 characters of its ID)' -r
@@ -839,6 +856,8 @@ newer\t'Pull when the registry has a different manifest than the stored one (che
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l security-opt -d 'no-new-privileges, seccomp=unconfined, label=…, apparmor=…' -r
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l root-emulation -d 'Root emulation: chown, setuid and the like succeed without effect, so package managers work where only your own ID is mapped (default: on exactly then, with no subordinate IDs); false turns it off' -r -f -a "true\t''
+false\t''"
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l ulimit -d 'Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l userns -d 'User namespace mode: "" (default) or keep-id' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata labels (KEY=VALUE)' -r
@@ -881,6 +900,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container (and its anonymous volumes) when it exits'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l env-host -d 'Pass the whole host environment (before --env-file and --env)'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only -d 'Make the root filesystem read-only'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep STDIN open'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s t -l tty -d 'Allocate a pseudo-TTY'

@@ -36,6 +36,19 @@ pub enum XdgRejected {
     OpenToOthers { path: PathBuf, mode: u32 },
 }
 
+/// Where the store came from: `info` shows it, and the first use of a fallback says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSource {
+    /// `$XDG_DATA_HOME/rctr`.
+    Default,
+    /// `--root`.
+    Flag,
+    /// `graphroot` in this file (`$XDG_CONFIG_HOME/rctr/storage.conf`).
+    Config(PathBuf),
+    /// The default is on a network filesystem (`fs`): a private store on this machine instead.
+    LocalFallback { fs: String, default: PathBuf },
+}
+
 #[derive(Debug, Clone)]
 pub struct Context {
     pub uid: u32,
@@ -45,6 +58,7 @@ pub struct Context {
     pub home: Option<PathBuf>,
     /// `$XDG_DATA_HOME/rctr` (or `--root`): the image and container store.
     pub data_dir: PathBuf,
+    pub store_source: StoreSource,
     /// `$XDG_CONFIG_HOME` (the parent of `containers/` and `rctr/` config dirs).
     pub config_home: PathBuf,
     /// Base runtime dir (`$XDG_RUNTIME_DIR` or fallback); rctr's state lives in `runtime_dir/rctr`.
@@ -103,11 +117,14 @@ impl Context {
                 ),
             }
         };
-        let data_dir = match &opts.root {
-            Some(r) => absolute(r)?,
-            None => xdg("XDG_DATA_HOME", ".local/share")?.join("rctr"),
-        };
         let config_home = xdg("XDG_CONFIG_HOME", ".config")?;
+        let (data_dir, store_source) = match &opts.root {
+            Some(r) => (absolute(r)?, StoreSource::Flag),
+            None => {
+                let default = xdg("XDG_DATA_HOME", ".local/share")?.join("rctr");
+                choose_store(&config_home, default, uid, &env)?
+            }
+        };
         let (runtime_base, runtime_source) = match &opts.runroot {
             Some(r) => (absolute(r)?, RuntimeDirSource::Flag),
             None => choose_runtime_dir(env.get("XDG_RUNTIME_DIR").map(PathBuf::from), uid, &env),
@@ -125,6 +142,7 @@ impl Context {
             user,
             home,
             data_dir,
+            store_source,
             config_home,
             runtime_base,
             runtime_source,
@@ -140,6 +158,17 @@ impl Context {
 
     pub fn var_str(&self, key: &str) -> Option<&str> {
         self.env.get(key).and_then(|v| v.to_str())
+    }
+
+    /// Every variable with a UTF-8 value, sorted by name (`--env-host`, `-e 'SLURM_*'`).
+    pub fn vars(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str()?)))
+            .collect();
+        v.sort();
+        v
     }
 
     /// `$PATH` as seen when rctr started (None when unset: callers use their default).
@@ -183,7 +212,7 @@ impl Context {
     /// Returns the notices to print (once: a tightened dir is private from then on).
     pub fn secure_dirs(&self) -> anyhow::Result<Vec<String>> {
         let mut notes = Vec::new();
-        notes.extend(crate::privdir::ensure_store_root(&self.data_dir, self.uid)?);
+        notes.extend(self.secure_store()?);
         // An XDG_RUNTIME_DIR was checked when chosen (ours, 0700, not a symlink); a fallback
         // under the shared temp dir and a --runroot are checked here, before any use.
         if self.runtime_source != RuntimeDirSource::Xdg {
@@ -205,9 +234,61 @@ impl Context {
         Ok(notes)
     }
 
+    /// The store root, checked (see [`Context::secure_dirs`]); a store given on a network
+    /// filesystem is refused, a local fallback is announced when first made.
+    fn secure_store(&self) -> anyhow::Result<Option<String>> {
+        let d = &self.data_dir;
+        match &self.store_source {
+            StoreSource::Flag | StoreSource::Config(_) => {
+                if let Some(fs) = crate::probe::fs::network_fs(d) {
+                    let how = match &self.store_source {
+                        StoreSource::Config(f) => format!("graphroot in {}", f.display()),
+                        _ => "--root".into(),
+                    };
+                    anyhow::bail!(
+                        "the store {} ({how}) is on {fs}, a network filesystem: overlay cannot keep containers' writable layers there and root_squash refuses the image files' owners; choose a directory on a local disk (e.g. {})",
+                        d.display(),
+                        local_store(&self.env, self.uid).display()
+                    );
+                }
+                crate::privdir::ensure_store_root(d, self.uid)
+            }
+            StoreSource::Default => crate::privdir::ensure_store_root(d, self.uid),
+            StoreSource::LocalFallback { fs, default } => {
+                if let Some(base) = d.parent() {
+                    // Under a shared /var/tmp: ours alone, never one someone planted.
+                    crate::privdir::ensure_private_dir(base, self.uid, "store")?;
+                }
+                let fresh = std::fs::symlink_metadata(d).is_err();
+                let note = crate::privdir::ensure_store_root(d, self.uid)?;
+                Ok(if fresh {
+                    Some(format!(
+                        "{} is on {fs}, a network filesystem where overlay cannot keep a store: images and containers are kept on this machine in {} (choose another place with --root DIR, or graphroot in {})",
+                        default.display(),
+                        d.display(),
+                        self.config_home.join("rctr/storage.conf").display()
+                    ))
+                } else {
+                    note
+                })
+            }
+        }
+    }
+
     /// `$XDG_CONFIG_HOME/containers` (podman's per-user config dir).
     pub fn containers_config_dir(&self) -> PathBuf {
         self.config_home.join("containers")
+    }
+
+    /// Where CDI spec files are looked for, lowest priority first: the host's
+    /// (`/etc/cdi`, `/var/run/cdi`, the CDI library's defaults) and the user's
+    /// (`$XDG_CONFIG_HOME/cdi`).
+    pub fn cdi_dirs(&self) -> Vec<PathBuf> {
+        vec![
+            PathBuf::from("/etc/cdi"),
+            PathBuf::from("/var/run/cdi"),
+            self.config_home.join("cdi"),
+        ]
     }
 
     /// The temp dir (`$TMPDIR` or `/tmp`).
@@ -226,6 +307,65 @@ fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
     } else {
         std::env::current_dir()?.join(p)
     })
+}
+
+/// The store: `graphroot` from rctr's own `storage.conf` (podman's key, in a file of rctr's:
+/// podman's graphroot has podman's layout), else `default` unless it is on a network
+/// filesystem, where a private store on this machine is used instead.
+fn choose_store(
+    config_home: &Path,
+    default: PathBuf,
+    uid: u32,
+    env: &HashMap<String, OsString>,
+) -> anyhow::Result<(PathBuf, StoreSource)> {
+    let conf = config_home.join("rctr/storage.conf");
+    if let Some(root) = graphroot(&conf)? {
+        return Ok((root, StoreSource::Config(conf)));
+    }
+    Ok(match crate::probe::fs::network_fs(&default) {
+        Some(fs) => (
+            local_store(env, uid),
+            StoreSource::LocalFallback { fs, default },
+        ),
+        None => (default, StoreSource::Default),
+    })
+}
+
+/// `[storage] graphroot = "/abs/path"` in `conf`, if the file exists.
+fn graphroot(conf: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let text = match std::fs::read_to_string(conf) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => anyhow::bail!("reading {}: {e}", conf.display()),
+    };
+    let doc: toml::Table = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not valid TOML: {e}", conf.display()))?;
+    let Some(v) = doc.get("storage").and_then(|s| s.get("graphroot")) else {
+        return Ok(None);
+    };
+    match v.as_str().map(PathBuf::from) {
+        Some(p) if p.is_absolute() => Ok(Some(p)),
+        _ => anyhow::bail!(
+            "{}: [storage] graphroot = {v}: expected an absolute path",
+            conf.display()
+        ),
+    }
+}
+
+/// The private store on this machine for a user whose home is on a network filesystem:
+/// `/var/tmp/rctr-UID/store` (survives reboots, unlike a job's `$TMPDIR`), else under the
+/// temp dir.
+fn local_store(env: &HashMap<String, OsString>, uid: u32) -> PathBuf {
+    let var_tmp = Path::new("/var/tmp");
+    let base = if var_tmp.is_dir() {
+        var_tmp.to_path_buf()
+    } else {
+        env.get("TMPDIR")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| PathBuf::from("/tmp"))
+    };
+    base.join(format!("rctr-{uid}")).join("store")
 }
 
 /// Decide the runtime dir: `$XDG_RUNTIME_DIR` only when it is a real directory owned by us with

@@ -12,6 +12,7 @@
 //! * `runtime`: executes an OCI bundle; knows nothing of images, flags or stores;
 //! * `idmap`/`userns`, `reference`, `context` (the one reader of the environment), `privdir`,
 //!   `fsutil`, `logging`, `error`.
+pub mod cdi;
 pub mod cgroups;
 pub mod cli;
 pub mod config;

@@ -326,7 +326,25 @@ fn lower_layers_do_not_import_higher_ones() {
             "engine",
         ],
     ));
-    bad.extend(imports_violating(&srcs, &["runtime"], &["network"]));
+    bad.extend(imports_violating(&srcs, &["runtime"], &["network", "cdi"]));
+    // CDI specs and `--device` values: a model and its lookup, below everything that uses it.
+    bad.extend(imports_violating(
+        &srcs,
+        &["cdi"],
+        &[
+            "image",
+            "storage",
+            "container",
+            "volume",
+            "monitor",
+            "ops",
+            "cli",
+            "specgen",
+            "engine",
+            "runtime",
+            "network",
+        ],
+    ));
     bad.extend(imports_violating(
         &srcs,
         &["specgen"],

@@ -184,16 +184,26 @@ pub fn plan(ctx: &Context, res: &Resources, want: &Wanted) -> anyhow::Result<Pla
 }
 
 /// The manager and parent for this host, or `None` where rctr creates nothing: not pure
-/// cgroup v2, or inside a Slurm job (the job's cgroup and limits are the container's, as
-/// with enroot).
+/// cgroup v2, or inside a Slurm job whose cgroup is not delegated to the user (the job's
+/// cgroup and limits are the container's, as with enroot). Where Slurm did delegate the
+/// job's cgroup, the container goes below it (cgroupfs), never to systemd: the job's limits
+/// and accounting must cover it.
 fn choose(
     ctx: &Context,
     info: &CgroupInfo,
     bus: bool,
     want: &Wanted,
 ) -> anyhow::Result<Option<Placement>> {
-    if info.version != Layout::V2 || in_slurm_job(ctx, info) {
+    if info.version != Layout::V2 {
         return Ok(None);
+    }
+    if in_slurm_job(ctx, info) {
+        // Only the job's own cgroup: never the user manager's, outside the job.
+        let parent = place::cgroupfs_parent(info, ctx.uid, want.parent.as_deref(), false)?;
+        return Ok(parent.map(|parent| Placement {
+            manager: ManagerKind::Cgroupfs,
+            parent: Some(parent),
+        }));
     }
     let systemd_ok = bus && info.limits_available;
     match want.manager {
@@ -207,7 +217,7 @@ fn choose(
             }))
         }
         _ => Ok(
-            place::cgroupfs_parent(info, ctx.uid, want.parent.as_deref())?.map(|parent| {
+            place::cgroupfs_parent(info, ctx.uid, want.parent.as_deref(), true)?.map(|parent| {
                 Placement {
                     manager: ManagerKind::Cgroupfs,
                     parent: Some(parent),

@@ -41,11 +41,13 @@ pub fn delegated(dir: &Path, uid: u32) -> bool {
 
 /// The cgroupfs manager's parent: `--cgroup-parent` (absolute, delegated), else the parent
 /// of the caller's own cgroup (a shell sits in a leaf; its parent is what was delegated),
-/// else the user's delegated cgroup. `Ok(None)`: nothing here is the user's to divide.
+/// else (`beyond`) the user's delegated cgroup. `Ok(None)`: nothing here is the user's to
+/// divide.
 pub fn cgroupfs_parent(
     info: &CgroupInfo,
     uid: u32,
     explicit: Option<&str>,
+    beyond: bool,
 ) -> anyhow::Result<Option<String>> {
     if let Some(p) = explicit {
         if p.ends_with(".slice") || !p.starts_with('/') {
@@ -62,6 +64,9 @@ pub fn cgroupfs_parent(
                 return Ok(Some(parent.to_string()));
             }
         }
+    }
+    if !beyond {
+        return Ok(None);
     }
     let mine = info
         .delegated_dir
@@ -288,13 +293,13 @@ mod tests {
             limits_available: false,
             note: String::new(),
         };
-        let e = cgroupfs_parent(&info, 1000, Some("user.slice")).unwrap_err();
+        let e = cgroupfs_parent(&info, 1000, Some("user.slice"), true).unwrap_err();
         assert!(e.to_string().contains("absolute cgroup path"), "{e}");
-        let e = cgroupfs_parent(&info, 1000, Some("/no/such/cgroup")).unwrap_err();
+        let e = cgroupfs_parent(&info, 1000, Some("/no/such/cgroup"), true).unwrap_err();
         assert!(
             e.to_string().contains("not a cgroup delegated to you"),
             "{e}"
         );
-        assert_eq!(cgroupfs_parent(&info, 1000, None).unwrap(), None);
+        assert_eq!(cgroupfs_parent(&info, 1000, None, true).unwrap(), None);
     }
 }

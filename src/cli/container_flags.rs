@@ -19,9 +19,13 @@ pub struct ContainerFlags {
     /// Remove the container (and its anonymous volumes) when it exits
     #[arg(long)]
     pub rm: bool,
-    /// Set environment variables (VAR=value, or VAR to pass the host's value)
+    /// Set environment variables (VAR=value, VAR to pass the host's value, PREFIX* for every
+    /// host variable starting with PREFIX)
     #[arg(short = 'e', long = "env", value_name = "VAR[=VALUE]")]
     pub env: Vec<String>,
+    /// Pass the whole host environment (before --env-file and --env)
+    #[arg(long)]
+    pub env_host: bool,
     /// Read environment variables from a file (VAR=value lines)
     #[arg(long = "env-file", value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
@@ -43,6 +47,14 @@ pub struct ContainerFlags {
     /// Mount a tmpfs at DEST
     #[arg(long = "tmpfs", value_name = "DEST[:OPTS]")]
     pub tmpfs: Vec<String>,
+    /// Add a host device (HOST[:CONTAINER][:PERMISSIONS], the host's node bound in) or a CDI
+    /// device (VENDOR/CLASS=NAME, NAME=all for every device of the kind; spec files in
+    /// /etc/cdi, /var/run/cdi and $XDG_CONFIG_HOME/cdi)
+    #[arg(long = "device", value_name = "DEVICE")]
+    pub device: Vec<String>,
+    /// GPU devices to add (all, or an index): the CDI device nvidia.com/gpu=VALUE
+    #[arg(long = "gpus", value_name = "GPUS")]
+    pub gpus: Vec<String>,
     /// Make the root filesystem read-only
     #[arg(long)]
     pub read_only: bool,
@@ -82,6 +94,17 @@ pub struct ContainerFlags {
     /// no-new-privileges, seccomp=unconfined, label=…, apparmor=…
     #[arg(long = "security-opt", value_name = "OPT")]
     pub security_opt: Vec<String>,
+    /// Root emulation: chown, setuid and the like succeed without effect, so package
+    /// managers work where only your own ID is mapped (default: on exactly then, with no
+    /// subordinate IDs); false turns it off
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub root_emulation: Option<bool>,
     /// Resource limits: TYPE=SOFT[:HARD], e.g. nofile=1024:2048
     #[arg(long, value_name = "TYPE=SOFT[:HARD]")]
     pub ulimit: Vec<String>,
@@ -206,13 +229,21 @@ const PROXY_VARS: [&str; 8] = [
     "NO_PROXY",
 ];
 
-/// `-e` and `--env-file` in podman's order (files first, then -e), `VAR` alone taking the
-/// host's value (and dropped when the host has none).
+/// `--env-host`, `-e` and `--env-file` in podman's order (the host's, files, then -e), `VAR`
+/// alone taking the host's value (and dropped when the host has none), `PREFIX*` every host
+/// variable starting with PREFIX (`-e 'SLURM_*'` in a batch job).
 fn environment(f: &ContainerFlags, ctx: &Context) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
+    if f.env_host {
+        out.extend(ctx.vars().iter().map(|(k, v)| format!("{k}={v}")));
+    }
     let mut one = |item: &str| {
         if item.contains('=') {
             out.push(item.to_string());
+        } else if let Some(prefix) = item.strip_suffix('*') {
+            let host = ctx.vars();
+            let hits = host.iter().filter(|(k, _)| k.starts_with(prefix));
+            out.extend(hits.map(|(k, v)| format!("{k}={v}")));
         } else if let Some(v) = ctx.var_str(item) {
             out.push(format!("{item}={v}"));
         }
@@ -261,6 +292,7 @@ fn security(f: &ContainerFlags) -> anyhow::Result<Security> {
         privileged: f.privileged,
         cap_add: f.cap_add.clone(),
         cap_drop: f.cap_drop.clone(),
+        root_emulation: f.root_emulation,
         ..Default::default()
     };
     for o in &f.security_opt {
@@ -272,6 +304,15 @@ fn security(f: &ContainerFlags) -> anyhow::Result<Security> {
         }
     }
     Ok(s)
+}
+
+/// `--device`, then `--gpus` as podman spells it: the CDI device `nvidia.com/gpu=VALUE`.
+fn devices(f: &ContainerFlags) -> anyhow::Result<Vec<crate::cdi::DeviceRequest>> {
+    let gpus = f.gpus.iter().map(|g| format!("nvidia.com/gpu={g}"));
+    let all = f.device.iter().cloned().chain(gpus);
+    Ok(all
+        .map(|d| crate::cdi::DeviceRequest::parse(&d))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 impl ContainerFlags {
@@ -333,6 +374,7 @@ impl ContainerFlags {
         for t in &f.tmpfs {
             reqs.push(mounts::parse_tmpfs(t)?);
         }
+        let devices = devices(f)?;
         let extra_hosts = f
             .add_host
             .iter()
@@ -377,6 +419,7 @@ impl ContainerFlags {
             publish_all: f.publish_all,
             userns,
             mounts: reqs,
+            devices,
             security,
             ulimits,
             resources: crate::cgroups::Requested {

@@ -175,6 +175,7 @@ impl Container {
                 config,
                 ports: opts.ports,
                 mounts: opts.mounts,
+                devices: opts.devices,
                 network: opts.network,
                 slirp: opts.slirp,
                 pasta: opts.pasta,

@@ -140,6 +140,9 @@ pub struct ContainerRecord {
     pub ports: Vec<PortMapping>,
     #[serde(default)]
     pub mounts: Vec<MountRecord>,
+    /// `--device` and CDI device nodes (inspect's `HostConfig.Devices`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<crate::cdi::Device>,
     #[serde(default)]
     pub network: NetworkMode,
     /// The slirp4netns settings when `network` is `Slirp4netns`: the monitor's stack.
@@ -189,6 +192,7 @@ pub struct CreateOptions {
     pub config: ContainerConfig,
     pub ports: Vec<PortMapping>,
     pub mounts: Vec<MountRecord>,
+    pub devices: Vec<crate::cdi::Device>,
     pub network: NetworkMode,
     pub slirp: Option<crate::network::SlirpSettings>,
     pub pasta: Option<crate::network::pasta::PastaSettings>,

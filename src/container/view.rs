@@ -300,6 +300,11 @@ fn host_config(c: &Container, ports: &Map<String, Value>) -> Value {
         "Binds": r.mounts.iter().filter(|m| m.kind == MountKind::Bind).map(|m| {
             format!("{}:{}{}", m.source, m.destination, if m.rw { "" } else { ":ro" })
         }).collect::<Vec<_>>(),
+        "Devices": r.devices.iter().map(|d| json!({
+            "PathOnHost": d.host,
+            "PathInContainer": d.container,
+            "CgroupPermissions": d.permissions,
+        })).collect::<Vec<_>>(),
         "LogConfig": {
             "Type": "k8s-file",
             "Path": c.log_path(),

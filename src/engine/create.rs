@@ -218,6 +218,9 @@ fn published(
 pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let t0 = std::time::Instant::now();
     let mut s = settings(ctx, spec);
+    let devices = super::devices::resolve(ctx, &spec.devices)?;
+    s.env.extend(devices.env);
+    s.devices = devices.devices;
     let cgroup = crate::cgroups::plan(ctx, &spec.resources, &spec.cgroups)?;
     if let Some(w) = &cgroup.warning {
         eprintln!("{w}");
@@ -227,7 +230,14 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let img = crate::image::ensure_image(ctx, &store, &spec.image, spec.pull, &spec.pull_options)?;
     let (user_mounts, records) = mounts::resolve(ctx, &spec.mounts)?;
     s.mounts = user_mounts;
+    s.mounts.extend(devices.mounts);
     let (mapping, root_mount, fuse_maps) = userns_plan(spec, ctx, &store, &mut s)?;
+    // Only the caller's own ID is mapped: chown to any other owner fails (EINVAL), and so do
+    // package managers; emulate root there unless told not to (as `ch-run --seccomp`).
+    s.root_emulation = spec
+        .security
+        .root_emulation
+        .unwrap_or(mapping.mode == crate::idmap::MappingMode::SingleId);
     let joined = joined_network(ctx, spec, &mapping, &store)?;
     s.joined_files = joined.as_ref().map(|j| j.dir().join("userdata"));
     log_plan(&mapping, &root_mount, &s);
@@ -240,6 +250,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
         command: crate::specgen::command(cfg.as_ref(), &s)?,
         config: record_config(spec, &s, cfg.as_ref()),
         mounts: records,
+        devices: s.devices.clone(),
         network: match spec.network {
             crate::network::Choice::Host => crate::container::NetworkMode::Host,
             crate::network::Choice::None => crate::container::NetworkMode::None,

@@ -12,6 +12,7 @@
 //! `rctr build` (a RUN step is a container), pods and `play kube` create and start
 //! containers through the same two calls.
 mod create;
+mod devices;
 pub mod spec;
 pub mod start;
 

@@ -27,6 +27,8 @@ pub struct Security {
     pub cap_drop: Vec<String>,
     pub no_new_privileges: bool,
     pub seccomp_unconfined: bool,
+    /// `--root-emulation`: `None` is on exactly for single-ID containers.
+    pub root_emulation: Option<bool>,
 }
 
 /// A new container, as asked for.
@@ -65,6 +67,8 @@ pub struct ContainerSpec {
     pub userns: UsernsMode,
     /// Volumes, binds and tmpfs, parsed (sources resolved against the caller's cwd).
     pub mounts: Vec<Request>,
+    /// `--device` (host nodes and CDI names) and `--gpus`, parsed; looked up at create.
+    pub devices: Vec<crate::cdi::DeviceRequest>,
     pub security: Security,
     /// `--ulimit`: (type, soft, hard).
     pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
@@ -122,6 +126,7 @@ impl ContainerSpec {
             publish_all: false,
             userns: UsernsMode::Default,
             mounts: vec![],
+            devices: vec![],
             security: Security::default(),
             ulimits: vec![],
             resources: Default::default(),

@@ -78,6 +78,21 @@ pub fn name_magic(magic: u64) -> (String, bool) {
         .unwrap_or_else(|| (format!("unknown (0x{magic:x})"), false))
 }
 
+/// The network or parallel filesystem holding `p` (or its nearest existing parent), by name;
+/// `None` for a local one. One statfs; mountinfo is read only for a FUSE filesystem (its
+/// subtype says which). Cheap enough for every command's choice of store.
+pub fn network_fs(p: &Path) -> Option<String> {
+    let path = nearest_existing(p);
+    let magic = rustix::fs::statfs(&path).ok()?.f_type as u64 & 0xFFFF_FFFF;
+    match name_magic(magic) {
+        (name, true) => Some(name),
+        (name, false) if name == "fuse" => {
+            examine(&path).ok().filter(|i| i.network).map(|i| i.fs_type)
+        }
+        _ => None,
+    }
+}
+
 /// Is a mountinfo filesystem type a network/parallel one?
 pub fn is_network_type(t: &str) -> bool {
     NETWORK_FUSE.contains(&t)

@@ -86,6 +86,10 @@ pub struct Dirs {
     /// "HOME" or "passwd" (HOME unset or empty: the passwd entry was used).
     pub home_source: String,
     pub data_dir: PathBuf,
+    /// "default", "--root", "graphroot" or "local fallback".
+    pub store_source: String,
+    /// Why the store is not the default one (graphroot's file, or the network filesystem).
+    pub store_reason: Option<String>,
     pub config_home: PathBuf,
     pub runtime_base: PathBuf,
     pub runtime_dir: PathBuf,
@@ -97,6 +101,8 @@ pub struct Dirs {
     pub runtime_fallback: Option<crate::context::XdgRejected>,
     pub xdg_runtime_dir: Option<String>,
     pub tmp_dir: PathBuf,
+    /// `$SLURM_JOB_ID`: rctr runs as a task of this job.
+    pub slurm_job: Option<String>,
 }
 
 pub fn dirs(ctx: &Context) -> Dirs {
@@ -106,10 +112,25 @@ pub fn dirs(ctx: &Context) -> Dirs {
         RuntimeDirSource::Fallback(w) => ("fallback", Some(w)),
     };
     let home_set = ctx.var("HOME").is_some_and(|h| !h.is_empty());
+    use crate::context::StoreSource;
+    let (store_source, store_reason) = match &ctx.store_source {
+        StoreSource::Default => ("default", None),
+        StoreSource::Flag => ("--root", None),
+        StoreSource::Config(f) => ("graphroot", Some(format!("set in {}", f.display()))),
+        StoreSource::LocalFallback { fs, default } => (
+            "local fallback",
+            Some(format!(
+                "{} is on {fs}, a network filesystem",
+                default.display()
+            )),
+        ),
+    };
     Dirs {
         home: ctx.home.clone(),
         home_source: if home_set { "HOME" } else { "passwd" }.into(),
         data_dir: ctx.data_dir.clone(),
+        store_source: store_source.into(),
+        store_reason,
         config_home: ctx.config_home.clone(),
         runtime_base: ctx.runtime_base.clone(),
         runtime_dir: ctx.runtime_dir(),
@@ -120,5 +141,9 @@ pub fn dirs(ctx: &Context) -> Dirs {
             .var("XDG_RUNTIME_DIR")
             .map(|v| v.to_string_lossy().into_owned()),
         tmp_dir: ctx.tmp_dir(),
+        slurm_job: ctx
+            .var_str("SLURM_JOB_ID")
+            .filter(|j| !j.is_empty())
+            .map(str::to_string),
     }
 }

@@ -66,6 +66,9 @@ pub const ANN_USER: &str = "io.rctr.user";
 pub const ANN_COPY_UP: &str = "io.rctr.copy-up";
 /// "true": PID 1 is rctr's minimal reaper and the command runs as its child (`--init`).
 pub const ANN_INIT: &str = "io.rctr.init";
+/// Where `linux.devices` come from on the host, when not at their container path, and which
+/// are bound read-only (a JSON object: container path → [`DeviceSource`]).
+pub const ANN_DEVICE_SOURCES: &str = "io.rctr.device-sources";
 /// A directory where the compiled seccomp program may be cached across containers
 /// (see [`seccomp::bpf`]); without it the profile is compiled at every start (~15 ms).
 pub const ANN_SECCOMP_CACHE: &str = "io.rctr.seccomp-cache";

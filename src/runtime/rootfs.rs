@@ -1,7 +1,7 @@
 //! The container's filesystem view: the root overlay (native, or a FUSE mount program), the
 //! spec's mounts, device nodes, `pivot_root`, masked and read-only paths.
 use super::mount::{self, MountOpts, Want};
-use super::{Layers, ANN_COPY_UP};
+use super::{Layers, ANN_COPY_UP, ANN_DEVICE_SOURCES};
 use anyhow::{anyhow, bail, Context as _};
 use oci_spec::runtime::Spec;
 use rustix::fs::{Mode, OFlags, ResolveFlags};
@@ -237,26 +237,7 @@ pub fn populate(
             dev_is_ours = true;
         }
     }
-    let mut devices: Vec<PathBuf> = Vec::new();
-    if dev_is_ours {
-        devices.extend(DEFAULT_DEVICES.iter().map(PathBuf::from));
-    }
-    for d in spec
-        .linux()
-        .as_ref()
-        .and_then(|l| l.devices().clone())
-        .unwrap_or_default()
-    {
-        if !devices.contains(d.path()) {
-            devices.push(d.path().clone());
-        }
-    }
-    for d in &devices {
-        let target = mount::resolve_in_root(root.as_fd(), d, Want::File)?;
-        let mnt = mount::bind_tree(d, false, 0, 0, 0)
-            .with_context(|| format!("device {}", d.display()))?;
-        mount::attach(&mnt, &target).with_context(|| format!("binding device {}", d.display()))?;
-    }
+    bind_devices(spec, &root, dev_is_ours)?;
     if dev_is_ours {
         let dev = mount::resolve_in_root(root.as_fd(), Path::new("/dev"), Want::Dir)?;
         for (link, to) in [
@@ -273,6 +254,55 @@ pub fn populate(
         }
     }
     Ok(root)
+}
+
+/// Where a spec device comes from on the host (see [`ANN_DEVICE_SOURCES`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeviceSource {
+    pub source: PathBuf,
+    #[serde(default)]
+    pub readonly: bool,
+}
+
+/// Bind the default devices (when /dev is the container's own tmpfs) and the spec's: a user
+/// namespace cannot mknod, so each is the host's node (its source per the annotation, else
+/// the same path), bound at its container path.
+fn bind_devices(spec: &Spec, root: &OwnedFd, dev_is_ours: bool) -> anyhow::Result<()> {
+    let sources: std::collections::HashMap<PathBuf, DeviceSource> = spec
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get(ANN_DEVICE_SOURCES))
+        .map(|v| serde_json::from_str(v).context("the device sources annotation"))
+        .transpose()?
+        .unwrap_or_default();
+    let mut devices: Vec<PathBuf> = Vec::new();
+    if dev_is_ours {
+        devices.extend(DEFAULT_DEVICES.iter().map(PathBuf::from));
+    }
+    for d in spec
+        .linux()
+        .as_ref()
+        .and_then(|l| l.devices().clone())
+        .unwrap_or_default()
+    {
+        if !devices.contains(d.path()) {
+            devices.push(d.path().clone());
+        }
+    }
+    for d in &devices {
+        let (src, set) = match sources.get(d) {
+            Some(s) => (
+                s.source.as_path(),
+                if s.readonly { mount::ATTR_RDONLY } else { 0 },
+            ),
+            None => (d.as_path(), 0),
+        };
+        let target = mount::resolve_in_root(root.as_fd(), d, Want::File)?;
+        let mnt = mount::bind_tree(src, false, set, 0, 0)
+            .with_context(|| format!("device {}", src.display()))?;
+        mount::attach(&mnt, &target).with_context(|| format!("binding device {}", d.display()))?;
+    }
+    Ok(())
 }
 
 /// Make `root` the process's root and detach the old one entirely (nothing of the host's tree

@@ -222,6 +222,58 @@ pub fn default_profile(caps: &[&str]) -> LinuxSeccomp {
     s
 }
 
+/// Syscalls that change files' owners or the process's IDs (and mknod): with only the
+/// caller's own ID mapped they fail (EINVAL for an unmapped ID, EPERM for a device), and
+/// package managers (dpkg's chown to `root:shadow`, apt's drop to `_apt`) stop. Root
+/// emulation makes them succeed without effect, as charliecloud's `ch-run --seccomp` does.
+pub const ROOT_EMULATED: &[&str] = &[
+    "chown",
+    "chown32",
+    "fchown",
+    "fchown32",
+    "fchownat",
+    "lchown",
+    "lchown32",
+    "setuid",
+    "setuid32",
+    "setgid",
+    "setgid32",
+    "setgroups",
+    "setgroups32",
+    "setreuid",
+    "setreuid32",
+    "setregid",
+    "setregid32",
+    "setresuid",
+    "setresuid32",
+    "setresgid",
+    "setresgid32",
+    "setfsuid",
+    "setfsuid32",
+    "setfsgid",
+    "setfsgid32",
+    "mknod",
+    "mknodat",
+];
+
+/// Root emulation on `profile`: the [`ROOT_EMULATED`] syscalls return 0 (`SCMP_ACT_ERRNO`
+/// with errno 0 is success without the call), taken out of every other rule first.
+pub fn emulate_root(profile: &mut LinuxSeccomp) {
+    let mut rules: Vec<LinuxSyscall> = profile.syscalls().clone().unwrap_or_default();
+    for r in &mut rules {
+        let names: Vec<String> = r
+            .names()
+            .iter()
+            .filter(|n| !ROOT_EMULATED.contains(&n.as_str()))
+            .cloned()
+            .collect();
+        r.set_names(names);
+    }
+    rules.retain(|r| !r.names().is_empty());
+    rules.push(rule(ROOT_EMULATED, Act::ScmpActErrno, Some(0), vec![]));
+    profile.set_syscalls(Some(rules));
+}
+
 /// The native architecture and the compat ones it can run (the profile's archMap).
 fn native_arches() -> Vec<Arch> {
     if cfg!(target_arch = "x86_64") {

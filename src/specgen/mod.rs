@@ -8,6 +8,7 @@
 //! read before it runs. One file per concern: `process` (argv, env, user, rlimits),
 //! `security` (caps, seccomp, masks), `mounts`, `namespaces` (and ID mappings).
 pub mod bundle;
+mod devices;
 mod mounts;
 mod namespaces;
 mod process;
@@ -68,6 +69,7 @@ pub fn build(
     if !copy_up.is_empty() {
         ann.insert(ANN_COPY_UP.to_string(), serde_json::to_string(&copy_up)?);
     }
+    devices::apply(&mut linux, &mut ann, &s.devices)?;
     if s.init {
         ann.insert(ANN_INIT.to_string(), "true".to_string());
     }

@@ -87,6 +87,10 @@ pub(super) fn confine(linux: &mut Linux, s: &Settings, capset: &[&str]) {
         linux.set_readonly_paths(Some(READONLY_PATHS.iter().map(|s| s.to_string()).collect()));
     }
     if !s.privileged && !s.seccomp_unconfined {
-        linux.set_seccomp(Some(seccomp::default_profile(capset)));
+        let mut p = seccomp::default_profile(capset);
+        if s.root_emulation {
+            seccomp::emulate_root(&mut p);
+        }
+        linux.set_seccomp(Some(p));
     }
 }

@@ -104,9 +104,13 @@ pub struct Settings {
     pub privileged: bool,
     pub no_new_privileges: bool,
     pub seccomp_unconfined: bool,
+    /// Root emulation: ownership and id changes succeed without effect (seccomp).
+    pub root_emulation: bool,
     /// `--ulimit`: (type, soft, hard).
     pub ulimits: Vec<(PosixRlimitType, u64, u64)>,
     pub mounts: Vec<UserMount>,
+    /// `--device` and CDI device nodes, checked on the host.
+    pub devices: Vec<crate::cdi::Device>,
     pub init: bool,
     /// Where the runtime may cache compiled seccomp programs (the store's cache dir).
     pub seccomp_cache: Option<PathBuf>,

@@ -114,4 +114,31 @@ pub(super) fn session_checks(v: &mut Vec<Check>, r: &Report, user: &str) {
             None,
         )),
     }
+    hpc_checks(v, r);
+}
+
+/// What a login node or a batch job changes, and what rctr does about it.
+fn hpc_checks(v: &mut Vec<Check>, r: &Report) {
+    use Status::*;
+    let d = &r.rctr.dirs;
+    if d.store_source == "local fallback" {
+        v.push(c(
+            Warn,
+            "store-location",
+            format!(
+                "store: {}: rctr keeps images and containers on this machine in {} (each node keeps its own)",
+                d.store_reason.as_deref().unwrap_or("the default is on a network filesystem"),
+                d.data_dir.display()
+            ),
+            Some("to run one image on every node without pulling, `rctr image squash IMAGE -o FILE.sqsh` onto the shared filesystem; or choose the store with graphroot in ~/.config/rctr/storage.conf".into()),
+        ));
+    }
+    if let Some(job) = &d.slurm_job {
+        v.push(c(
+            Pass,
+            "slurm",
+            format!("inside Slurm job {job}: containers run in the job's cgroup, held to its limits (ask Slurm for them: srun/sbatch --mem, --cpus-per-task)"),
+            None,
+        ));
+    }
 }

@@ -199,6 +199,9 @@ _rctr() {
             rctr__subcmd__image,save)
                 cmd="rctr__subcmd__image__subcmd__save"
                 ;;
+            rctr__subcmd__image,squash)
+                cmd="rctr__subcmd__image__subcmd__squash"
+                ;;
             rctr__subcmd__image,tag)
                 cmd="rctr__subcmd__image__subcmd__tag"
                 ;;
@@ -385,7 +388,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --rootfs --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,7 +1156,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --rootfs --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1653,7 +1656,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__create)
-            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
+            opts="-e -w -u -v -h -i -t -l -q -p -P -m -c -V --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --rootfs --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2043,7 +2046,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__image)
-            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version ls list rm pull tag untag inspect prune exists save load"
+            opts="-h -V --root --runroot --log-level --storage-opt --cgroup-manager --help --version ls list rm pull tag untag inspect prune exists save load squash"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2391,6 +2394,52 @@ _rctr() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "oci-archive docker-archive" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rctr__subcmd__image__subcmd__squash)
+            opts="-o -f -h -V --output --force --compression --root --runroot --log-level --storage-opt --cgroup-manager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -3171,7 +3220,7 @@ _rctr() {
             return 0
             ;;
         rctr__subcmd__run)
-            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --root --runroot --log-level --storage-opt --cgroup-manager --version"
+            opts="-d -e -w -u -v -h -i -t -l -q -p -P -m -c -V --detach --sig-proxy --help --name --rm --env --env-host --env-file --workdir --user --entrypoint --volume --mount --tmpfs --device --gpus --read-only --read-only-tmpfs --hostname --network --interactive --tty --init --pull --cap-add --cap-drop --privileged --security-opt --root-emulation --ulimit --userns --label --stop-signal --stop-timeout --quiet --publish --publish-all --add-host --dns --dns-search --dns-option --http-proxy --no-hosts --annotation --cidfile --pidfile --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --log-driver --log-opt --platform --arch --os --variant --tls-verify --authfile --creds --rootfs --root --runroot --log-level --storage-opt --cgroup-manager --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -149,24 +149,25 @@ complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s l -l latest -d 'Ac
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s s -l size -d 'Display the total file size (accepted; sizes are always shown)'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s h -l help -d 'Print help'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -s V -l version -d 'Print version'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "ls" -d 'List images'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "list" -d 'List images'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "rm" -d 'Remove images'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "pull" -d 'Pull images from a registry'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "tag" -d 'Add names to an image'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "untag" -d 'Remove names from an image'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "inspect" -d 'Display the configuration of images'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "prune" -d 'Remove unused images'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "exists" -d 'Exit 0 if the image exists in the store, 1 if not'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "save" -d 'Save images to an archive'
-complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load" -f -a "load" -d 'Load images from an archive'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "ls" -d 'List images'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "list" -d 'List images'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "rm" -d 'Remove images'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "pull" -d 'Pull images from a registry'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "tag" -d 'Add names to an image'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "untag" -d 'Remove names from an image'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "inspect" -d 'Display the configuration of images'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "prune" -d 'Remove unused images'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "exists" -d 'Exit 0 if the image exists in the store, 1 if not'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "save" -d 'Save images to an archive'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "load" -d 'Load images from an archive'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull tag untag inspect prune exists save load squash" -f -a "squash" -d 'Write an image\'s flattened root (and its config) to one squashfs file'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: dangling=true|false, reference=PATTERN, id=ID' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print with a Go template, or `json`' -r
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by created, id, repository, size or tag' -r
@@ -284,6 +285,16 @@ complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcomm
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Suppress progress output'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
 complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -s o -l output -d 'The squashfs file to write (run it with `rctr run FILE CMD`)' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l compression -d 'Compression: lz4 (quickest start), zstd, gzip, xz or lzo' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l log-level -d 'Log level (debug: print the container start timeline and the runtime helpers\' steps)' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l storage-opt -d 'Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope on the user bus) or cgroupfs (a delegated subtree); default containers.conf\'s cgroup_manager, else systemd where a user bus exists' -r
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -s f -l force -d 'Overwrite FILE if it exists'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -s h -l help -d 'Print help'
+complete -c rctr -n "__fish_rctr_using_subcommand image; and __fish_seen_subcommand_from squash" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand login" -s u -l username -d 'Username' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -s p -l password -d 'Password (visible in the process list: prefer --password-stdin)' -r
 complete -c rctr -n "__fish_rctr_using_subcommand login" -l authfile -d 'Path of the authentication file' -r -F
@@ -427,6 +438,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand run" -l privileged -d 'All cap
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
+complete -c rctr -n "__fish_rctr_using_subcommand run" -l rootfs -d 'The IMAGE argument is a root filesystem: a directory, or a squashfs file'
 complete -c rctr -n "__fish_rctr_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand volume; and not __fish_seen_subcommand_from create ls rm inspect prune" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -685,6 +697,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand create" -l privileged -d 'All 
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
+complete -c rctr -n "__fish_rctr_using_subcommand create" -l rootfs -d 'The IMAGE argument is a root filesystem: a directory, or a squashfs file'
 complete -c rctr -n "__fish_rctr_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l root -d 'Path to the store (images, layers, containers); default $XDG_DATA_HOME/rctr' -r -F
 complete -c rctr -n "__fish_rctr_using_subcommand container; and not __fish_seen_subcommand_from ls list run create start stop restart kill rm inspect logs exec wait port rename top stats attach prune exists" -l runroot -d 'Path to the runtime state dir; default $XDG_RUNTIME_DIR (checked) or a private fallback' -r -F
@@ -833,6 +846,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -l rootfs -d 'The IMAGE argument is a root filesystem: a directory, or a squashfs file'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set environment variables (VAR=value, VAR to pass the host\'s value, PREFIX* for every host variable starting with PREFIX)' -r
@@ -909,6 +923,7 @@ complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_sub
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Suppress pull progress'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish every port the image exposes on a random host port'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l no-hosts -d 'Do not create /etc/hosts for the container (keep the image\'s)'
+complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -l rootfs -d 'The IMAGE argument is a root filesystem: a directory, or a squashfs file'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l filter -d 'Filter the containers (with --all): id, name, status, ancestor, label, …' -r
 complete -c rctr -n "__fish_rctr_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence for detaching (accepted)' -r

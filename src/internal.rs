@@ -20,6 +20,7 @@ pub fn dispatch(args: &[OsString]) -> Option<ExitCode> {
         "__init" => crate::runtime::init_main(rest),
         "__rm-tree" => crate::storage::layers::rm_tree_main(rest),
         "__unpack-layer" => crate::image::unpack::helper_main(rest),
+        "__squash" => crate::image::squash::child_main(rest),
         "__save-layer" => crate::image::archive::save_layer_main(rest),
         "__image-mount" => crate::storage::debug::image_mount_main(rest),
         "__image-mount-child" => crate::storage::debug::image_mount_child(rest),

@@ -205,7 +205,10 @@ pub struct ContainerFlags {
     /// The global `--cgroup-manager` (set by `cli::main`).
     #[arg(skip)]
     pub cgroup_manager: Option<String>,
-    /// Image to run
+    /// The IMAGE argument is a root filesystem: a directory, or a squashfs file
+    #[arg(long)]
+    pub rootfs: bool,
+    /// Image to run (or a squashfs file made by `rctr image squash`)
     #[arg(value_name = "IMAGE")]
     pub image: String,
     /// Command and arguments (default: the image's)
@@ -461,6 +464,7 @@ impl ContainerFlags {
                 .iter()
                 .find_map(|o| o.strip_prefix("overlay.mount_program=").map(PathBuf::from)),
             create_command: ctx.args(),
+            rootfs: f.rootfs,
             ..ContainerSpec::new(f.image.clone())
         })
     }

@@ -31,6 +31,24 @@ pub enum ImageCommand {
     Save(super::save::SaveArgs),
     /// Load images from an archive
     Load(super::load::LoadArgs),
+    /// Write an image's flattened root (and its config) to one squashfs file
+    Squash(SquashArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SquashArgs {
+    /// Name or ID of the image
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// The squashfs file to write (run it with `rctr run FILE CMD`)
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: std::path::PathBuf,
+    /// Overwrite FILE if it exists
+    #[arg(short, long)]
+    pub force: bool,
+    /// Compression: lz4 (quickest start), zstd, gzip, xz or lzo
+    #[arg(long, value_name = "ALGO", default_value = crate::image::squash::DEFAULT_COMPRESSION)]
+    pub compression: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +87,16 @@ pub fn run(args: ImageArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         ImageCommand::Save(a) => super::save::run(a, ctx),
         ImageCommand::Load(a) => super::load::run(a, ctx),
+        ImageCommand::Squash(a) => {
+            let store = crate::storage::Store::open(ctx)?;
+            let opts = crate::image::squash::SquashOptions {
+                output: a.output,
+                force: a.force,
+                compression: a.compression,
+            };
+            crate::image::squash::squash(ctx, &store, &a.image, &opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

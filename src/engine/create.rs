@@ -227,7 +227,7 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     }
     let store = open_store(ctx)?;
     single_id_notice(&store);
-    let img = crate::image::ensure_image(ctx, &store, &spec.image, spec.pull, &spec.pull_options)?;
+    let root = super::rootsrc::resolve(ctx, &store, spec)?;
     let (user_mounts, records) = mounts::resolve(ctx, &spec.mounts)?;
     s.mounts = user_mounts;
     s.mounts.extend(devices.mounts);
@@ -241,12 +241,11 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     let joined = joined_network(ctx, spec, &mapping, &store)?;
     s.joined_files = joined.as_ref().map(|j| j.dir().join("userdata"));
     log_plan(&mapping, &root_mount, &s);
-    let cfg = img.config.config().clone();
-    let image_name = img.names.first().cloned().unwrap_or_else(|| img.id.clone());
+    let cfg = root.config.as_ref().and_then(|c| c.config().clone());
     let c_opts = CreateOptions {
         name: spec.name.clone(),
-        image: image_name.clone(),
-        image_id: img.id.clone(),
+        image: root.name.clone(),
+        image_id: root.id.clone(),
         command: crate::specgen::command(cfg.as_ref(), &s)?,
         config: record_config(spec, &s, cfg.as_ref()),
         mounts: records,
@@ -287,12 +286,12 @@ pub fn create(ctx: &Context, spec: &ContainerSpec) -> anyhow::Result<Created> {
     }
     s.id = container.id().to_string();
     s.name = container.name().to_string();
-    s.image_name = image_name;
-    s.image_id = img.id.clone();
+    s.image_name = root.name;
+    s.image_id = root.id;
     let input = BundleInput {
         settings: &s,
         image_config: cfg.as_ref(),
-        lower: store.lower_dirs(&img),
+        root: root.input,
         mapping: &mapping,
         mount_program: root_mount.mount_program,
         lowerdir_append: root_mount.lowerdir_append,

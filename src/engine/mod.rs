@@ -13,6 +13,7 @@
 //! containers through the same two calls.
 mod create;
 mod devices;
+mod rootsrc;
 pub mod spec;
 pub mod start;
 

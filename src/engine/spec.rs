@@ -34,8 +34,11 @@ pub struct Security {
 /// A new container, as asked for.
 #[derive(Debug, Clone)]
 pub struct ContainerSpec {
-    /// The image reference (pulled per `pull`).
+    /// The image reference (pulled per `pull`), or the path of a squashfs image file; with
+    /// `rootfs`, a root directory or squashfs file.
     pub image: String,
+    /// `--rootfs`: `image` is a root filesystem (directory or squashfs file), not an image.
+    pub rootfs: bool,
     pub pull: PullPolicy,
     pub pull_options: PullOptions,
     /// A valid container name (checked), or `None` for a generated one.
@@ -105,6 +108,7 @@ impl ContainerSpec {
     pub fn new(image: impl Into<String>) -> ContainerSpec {
         ContainerSpec {
             image: image.into(),
+            rootfs: false,
             pull: PullPolicy::Missing,
             pull_options: PullOptions::default(),
             name: None,

@@ -12,6 +12,7 @@ pub mod pull;
 pub mod registries;
 pub mod registry;
 pub mod remove;
+pub mod squash;
 pub mod targuard;
 pub mod tarsplit;
 pub mod unpack;

@@ -246,7 +246,7 @@ fn helper(a: &mut Args) -> anyhow::Result<u8> {
     let root = rootfs_path(&a.bundle, &spec);
     let fuse = match &layers {
         Some(l) => rootfs::mount_root(l, &root)?,
-        None => None,
+        None => Vec::new(),
     };
     trace::step("helper", "root mounted");
     // PID 1 watches this pipe to learn, race-free, whether the helper died before PID 1 had
@@ -317,15 +317,11 @@ fn loopback_up() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn cleanup(root: &Path, fuse: Option<std::process::Child>, remove: Option<&Layers>) {
-    if fuse.is_some() || remove.is_some() {
+fn cleanup(root: &Path, fuse: Vec<rootfs::Daemon>, remove: Option<&Layers>) {
+    if !fuse.is_empty() || remove.is_some() {
         let _ = rustix::mount::unmount(root, rustix::mount::UnmountFlags::DETACH);
     }
-    if let Some(mut f) = fuse {
-        // SAFETY: signalling our own child.
-        unsafe { libc::kill(f.id() as i32, libc::SIGTERM) };
-        let _ = f.wait();
-    }
+    rootfs::stop_daemons(fuse);
     if let Some(l) = remove {
         for d in [&l.upper, &l.work] {
             if let Err(e) = std::fs::remove_dir_all(d) {

@@ -69,6 +69,10 @@ pub const ANN_INIT: &str = "io.rctr.init";
 /// Where `linux.devices` come from on the host, when not at their container path, and which
 /// are bound read-only (a JSON object: container path → [`DeviceSource`]).
 pub const ANN_DEVICE_SOURCES: &str = "io.rctr.device-sources";
+/// A squashfs file to mount read-only (JSON [`SquashMount`]) before the overlay, at a
+/// directory that is one of the lower ones: the runtime mounts the file it is told to with
+/// the FUSE program it is told to, and knows nothing of where the file came from.
+pub const ANN_SQUASHFS: &str = "io.rctr.rootfs.squashfs";
 /// A directory where the compiled seccomp program may be cached across containers
 /// (see [`seccomp::bpf`]); without it the profile is compiled at every start (~15 ms).
 pub const ANN_SECCOMP_CACHE: &str = "io.rctr.seccomp-cache";
@@ -83,6 +87,18 @@ pub struct Layers {
     pub lowerdir_append: Option<bool>,
     pub fuse_uidmapping: Option<String>,
     pub fuse_gidmapping: Option<String>,
+    pub squashfs: Option<SquashMount>,
+}
+
+/// See [`ANN_SQUASHFS`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SquashMount {
+    /// The squashfs file (absolute).
+    pub file: PathBuf,
+    /// The empty directory it is mounted on (named in [`Layers::lower`]).
+    pub at: PathBuf,
+    /// `squashfuse_ll` or `squashfuse`.
+    pub program: PathBuf,
 }
 
 impl Layers {
@@ -104,6 +120,10 @@ impl Layers {
             lowerdir_append: get(ANN_LOWERDIR_APPEND).map(|v| v == "true"),
             fuse_uidmapping: get(ANN_FUSE_UIDMAP),
             fuse_gidmapping: get(ANN_FUSE_GIDMAP),
+            squashfs: get(ANN_SQUASHFS)
+                .map(|v| serde_json::from_str(&v))
+                .transpose()
+                .context("bad io.rctr.rootfs.squashfs annotation")?,
         }))
     }
 
@@ -133,6 +153,13 @@ impl Layers {
         );
         opt(ANN_FUSE_UIDMAP, &self.fuse_uidmapping);
         opt(ANN_FUSE_GIDMAP, &self.fuse_gidmapping);
+        opt(
+            ANN_SQUASHFS,
+            &self
+                .squashfs
+                .as_ref()
+                .and_then(|q| serde_json::to_string(q).ok()),
+        );
     }
 }
 

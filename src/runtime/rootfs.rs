@@ -22,25 +22,52 @@ pub const DEFAULT_DEVICES: [&str; 6] = [
 
 const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
 
+/// A FUSE daemon serving one mount of the root (squashfuse, fuse-overlayfs): its mount point
+/// and the process, which the helper stops after the container exits.
+pub type Daemon = (PathBuf, std::process::Child);
+
 /// Mount the root filesystem described by `layers` on `target` (run by the helper inside the
-/// user and mount namespaces, before the container's PID 1 exists). With a mount program the
-/// returned child is the FUSE daemon, which the helper must stop after the container exits.
-pub fn mount_root(layers: &Layers, target: &Path) -> anyhow::Result<Option<std::process::Child>> {
-    match &layers.mount_program {
+/// user and mount namespaces, before the container's PID 1 exists): a squashfs lower first
+/// when there is one, then the overlay. Returns the FUSE daemons in mount order.
+pub fn mount_root(layers: &Layers, target: &Path) -> anyhow::Result<Vec<Daemon>> {
+    let mut daemons = Vec::new();
+    if let Some(q) = &layers.squashfs {
+        let mut cmd = std::process::Command::new(&q.program);
+        cmd.arg("-f").arg(&q.file).arg(&q.at);
+        let child = spawn_fuse(cmd, &q.program, &q.at)
+            .with_context(|| format!("mounting the squashfs image {}", q.file.display()))?;
+        daemons.push((q.at.clone(), child));
+    }
+    let res = match &layers.mount_program {
         None => {
             if let Some(known) = layers.lowerdir_append {
                 super::kernel::OVERLAY_LOWERDIR_APPEND.set(known);
             }
             let lower: Vec<&Path> = layers.lower.iter().map(|p| p.as_path()).collect();
-            super::overlay::mount_at(&lower, &layers.upper, &layers.work, target)?;
-            Ok(None)
+            super::overlay::mount_at(&lower, &layers.upper, &layers.work, target)
         }
-        Some(prog) => mount_fuse(prog, layers, target).map(Some),
+        Some(prog) => mount_fuse(prog, layers, target).map(|c| daemons.push((target.into(), c))),
+    };
+    match res {
+        Ok(()) => Ok(daemons),
+        Err(e) => {
+            stop_daemons(daemons);
+            Err(e)
+        }
+    }
+}
+
+/// Unmount what the daemons serve and stop them, last mounted first.
+pub fn stop_daemons(daemons: Vec<Daemon>) {
+    for (at, mut child) in daemons.into_iter().rev() {
+        let _ = rustix::mount::unmount(&at, rustix::mount::UnmountFlags::DETACH);
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let _ = child.wait();
     }
 }
 
 fn mount_fuse(prog: &Path, layers: &Layers, target: &Path) -> anyhow::Result<std::process::Child> {
-    use std::os::unix::process::CommandExt;
     let lower: Vec<String> = layers
         .lower
         .iter()
@@ -59,9 +86,19 @@ fn mount_fuse(prog: &Path, layers: &Layers, target: &Path) -> anyhow::Result<std
         opts.push_str(&format!(",gidmapping={m}"));
     }
     let mut cmd = std::process::Command::new(prog);
-    // -f: stay in the foreground as our child, so it dies with us (PDEATHSIG) instead of
-    // holding the mount namespace alive as an orphan.
     cmd.arg("-f").arg("-o").arg(&opts).arg(target);
+    spawn_fuse(cmd, prog, target)
+}
+
+/// Start a FUSE daemon (`cmd`, with `-f`: it stays in the foreground as our child, so it dies
+/// with us through PDEATHSIG instead of holding the mount namespace alive as an orphan) and
+/// wait until `target` is a FUSE mount.
+fn spawn_fuse(
+    mut cmd: std::process::Command,
+    prog: &Path,
+    target: &Path,
+) -> anyhow::Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
@@ -102,6 +139,7 @@ fn mount_fuse(prog: &Path, layers: &Layers, target: &Path) -> anyhow::Result<std
         }
         if start.elapsed() > Duration::from_secs(10) {
             let _ = child.kill();
+            let _ = child.wait();
             bail!(
                 "mount program {} did not mount {} within 10 s",
                 prog.display(),

@@ -10,12 +10,22 @@ use oci_spec::image::Config as ImageConfig;
 use oci_spec::runtime::Spec;
 use std::path::{Path, PathBuf};
 
+/// What the container's root is made of.
+#[derive(Debug, Clone)]
+pub enum RootInput {
+    /// Image layer directories, top-most first, under the container's writable layer.
+    Layers(Vec<PathBuf>),
+    /// A squashfs image file, mounted by `program` (squashfuse) under the writable layer.
+    Squash { file: PathBuf, program: PathBuf },
+    /// A directory used as it is (`--rootfs DIR`: the container writes to it).
+    Dir(PathBuf),
+}
+
 /// What a bundle is made of besides the settings.
 pub struct BundleInput<'a> {
     pub settings: &'a Settings,
     pub image_config: Option<&'a ImageConfig>,
-    /// Image layer directories, top-most first.
-    pub lower: Vec<PathBuf>,
+    pub root: RootInput,
     pub mapping: &'a IdMapping,
     /// A FUSE overlay program instead of the kernel's overlay.
     pub mount_program: Option<PathBuf>,
@@ -196,7 +206,11 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
             HostsBase::Host => read("/etc/hosts"),
             HostsBase::Empty => String::new(),
             HostsBase::File(p) => std::fs::read_to_string(p).unwrap_or_default(),
-            HostsBase::Image => image_file(&input.lower, "etc/hosts"),
+            HostsBase::Image => match &input.root {
+                RootInput::Layers(l) => image_file(l, "etc/hosts"),
+                RootInput::Dir(d) => image_file(std::slice::from_ref(d), "etc/hosts"),
+                RootInput::Squash { .. } => String::new(),
+            },
         };
         hosts_file(&Hosts {
             hostname: &hostname,
@@ -231,23 +245,35 @@ pub fn write(dir: &Path, bundle_dir: &Path, input: &BundleInput) -> anyhow::Resu
         Some((u, g)) => (Some(u.clone()), Some(g.clone())),
         None => (None, None),
     };
+    let (lower, squashfs) = match &input.root {
+        RootInput::Layers(l) => (l.clone(), None),
+        RootInput::Squash { file, program } => {
+            let at = overlay.join("squash");
+            std::fs::create_dir_all(&at).with_context(|| format!("creating {}", at.display()))?;
+            let q = crate::runtime::SquashMount {
+                file: file.clone(),
+                at: at.clone(),
+                program: program.clone(),
+            };
+            (vec![at], Some(q))
+        }
+        RootInput::Dir(_) => (vec![], None),
+    };
     let layers = Layers {
-        lower: input.lower.clone(),
+        lower,
         upper: overlay.join("diff"),
         work: overlay.join("work"),
         mount_program: input.mount_program.clone(),
         lowerdir_append: input.lowerdir_append,
         fuse_uidmapping,
         fuse_gidmapping,
+        squashfs,
     };
-    let spec = super::build(
-        input.image_config,
-        s,
-        &layers,
-        overlay.join("merged"),
-        &files,
-        input.mapping,
-    )?;
+    let (layers, rootfs) = match &input.root {
+        RootInput::Dir(d) => (None, d.clone()),
+        _ => (Some(&layers), overlay.join("merged")),
+    };
+    let spec = super::build(input.image_config, s, layers, rootfs, &files, input.mapping)?;
     std::fs::create_dir_all(bundle_dir)?;
     let path = bundle_dir.join("config.json");
     if input.durable {

@@ -40,7 +40,7 @@ pub struct BundleFiles {
 pub fn build(
     img: Option<&ImageConfig>,
     s: &Settings,
-    layers: &Layers,
+    layers: Option<&Layers>,
     rootfs: PathBuf,
     files: &BundleFiles,
     mapping: &crate::idmap::IdMapping,
@@ -58,7 +58,9 @@ pub fn build(
     security::confine(&mut linux, s, &capset);
 
     let mut ann: HashMap<String, String> = s.annotations.iter().cloned().collect();
-    layers.annotate(&mut ann);
+    if let Some(l) = layers {
+        l.annotate(&mut ann);
+    }
     ann.insert(ANN_USER.to_string(), user);
     if let Some(t) = &s.tap {
         ann.insert(
@@ -137,6 +139,7 @@ mod tests {
             lowerdir_append: None,
             fuse_uidmapping: None,
             fuse_gidmapping: None,
+            squashfs: None,
         };
         let files = BundleFiles {
             hosts: "/b/hosts".into(),
@@ -145,7 +148,7 @@ mod tests {
             containerenv: "/b/.containerenv".into(),
         };
         let m = crate::idmap::IdMapping::single(1000, 1000);
-        let spec = build(Some(&img), &s, &layers, "/r".into(), &files, &m).unwrap();
+        let spec = build(Some(&img), &s, Some(&layers), "/r".into(), &files, &m).unwrap();
         let p = spec.process().as_ref().unwrap();
         assert_eq!(
             p.args().as_ref().unwrap(),
@@ -186,7 +189,7 @@ mod tests {
             .contains(&"gid=5".to_string()));
         // cgroup v2 hosts: a private cgroup namespace and its read-only cgroup2 mount.
         s.cgroupns = true;
-        let spec = build(Some(&img), &s, &layers, "/r".into(), &files, &m).unwrap();
+        let spec = build(Some(&img), &s, Some(&layers), "/r".into(), &files, &m).unwrap();
         let ns = spec.linux().as_ref().unwrap().namespaces().clone().unwrap();
         assert!(ns.iter().any(|n| n.typ() == LinuxNamespaceType::Cgroup));
         let cg = spec
@@ -198,9 +201,11 @@ mod tests {
         assert_eq!(cg.unwrap().typ().as_deref(), Some("cgroup2"));
         s.entrypoint = Some(vec![]);
         s.command = vec![];
-        assert!(build(Some(&img), &s, &layers, "/r".into(), &files, &m)
-            .unwrap_err()
-            .to_string()
-            .contains("no command"));
+        assert!(
+            build(Some(&img), &s, Some(&layers), "/r".into(), &files, &m)
+                .unwrap_err()
+                .to_string()
+                .contains("no command")
+        );
     }
 }

@@ -23,7 +23,7 @@ log() { printf '[setup %s] %s\n' "$(date +%T)" "$*"; }
 # ------------------------------------------------------------------ 1. packages
 PKGS=(
   # user namespaces, rootfs, networking
-  uidmap fuse-overlayfs fuse3 slirp4netns passt iproute2
+  uidmap fuse-overlayfs fuse3 slirp4netns passt iproute2 squashfs-tools squashfuse
   # registry and image tooling for the lab
   docker-registry skopeo umoci busybox-static debootstrap apache2-utils jq curl zstd ca-certificates
   # build dependencies of rctr (libseccomp, libslirp FFI)

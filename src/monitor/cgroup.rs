@@ -25,6 +25,20 @@ pub fn oom_marker(run_dir: &Path) -> PathBuf {
     run_dir.join("oom")
 }
 
+/// The marker's contents: the kernel counted an OOM kill, or the cgroup was at its memory
+/// limit when it vanished (see `OomWatch::check`).
+const OOM_KILLED: &[u8] = b"oom_kill";
+const AT_LIMIT: &[u8] = b"at-limit";
+
+/// Did the container (exit `code`) lose a process to the OOM killer, by the marker?
+pub fn oom_killed(run_dir: &Path, code: u8) -> bool {
+    match std::fs::read(oom_marker(run_dir)) {
+        Ok(m) if m == AT_LIMIT => code == 128 + libc::SIGKILL as u8,
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
 /// The pre-start step of a container with a recorded placement: place PID 1 (the limits
 /// that could not be applied are in the slot's `warnings`, for whoever shows the user).
 /// With systemd, the bus connection is made meanwhile (see `systemd::connect`).
@@ -117,6 +131,7 @@ pub(super) fn watcher(slot: &Slot, run_dir: &Path) -> (Option<Box<dyn Poller>>, 
         marker: oom_marker(run_dir),
         placed,
         marked: false,
+        at_limit: false,
     });
     (Some(w), warnings)
 }
@@ -128,20 +143,46 @@ struct OomWatch {
     marker: PathBuf,
     placed: Placed,
     marked: bool,
+    /// The cgroup reached its memory limit (memory.events `max`) at some reading.
+    at_limit: bool,
 }
 
 impl OomWatch {
     fn check(&mut self) {
-        if !self.marked && place::oom_kills(&self.placed.dir) > 0 {
-            self.marked = std::fs::write(&self.marker, b"").is_ok();
+        if self.marked {
+            return;
+        }
+        match std::fs::read_to_string(self.placed.dir.join("memory.events")) {
+            Ok(t) => {
+                let n = |k| place::key_value(&t, k).unwrap_or(0);
+                if n("oom_kill") > 0 {
+                    self.marked = std::fs::write(&self.marker, OOM_KILLED).is_ok();
+                }
+                self.at_limit |= n("max") > 0 || n("oom") > 0;
+            }
+            // systemd trims an emptied scope at once, and the kernel may hold the OOM
+            // event's notification back (10 ms rate limit): when the scope is gone before
+            // the last reading, a container that was at its limit and died of SIGKILL was
+            // OOM-killed (`finish` checks the signal).
+            Err(_) if self.at_limit => {
+                self.marked = std::fs::write(&self.marker, AT_LIMIT).is_ok();
+            }
+            Err(_) => {}
         }
     }
 
-    fn drain(&self) {
-        let Some(fd) = &self.inotify else { return };
+    /// Read the pending inotify events; whether there were any.
+    fn drain(&self) -> bool {
+        let Some(fd) = &self.inotify else {
+            return false;
+        };
         let mut buf = [0u8; 1024];
+        let mut any = false;
         // SAFETY: read into a valid buffer from our non-blocking fd.
-        while unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        while unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
+            any = true;
+        }
+        any
     }
 }
 
@@ -170,6 +211,11 @@ impl Poller for OomWatch {
 
 impl Drop for OomWatch {
     fn drop(&mut self) {
+        // memory.events changed since the last reading: with no memory.high set, that is the
+        // limit being hit (max, oom, oom_kill), even if the scope is gone before we read it.
+        if self.drain() {
+            self.at_limit = true;
+        }
         self.check();
         if self.placed.remove {
             place::remove(&self.placed.dir);

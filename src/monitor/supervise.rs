@@ -162,7 +162,7 @@ pub fn finish(
     why: Option<String>,
 ) -> anyhow::Result<()> {
     // The cgroup watcher's verdict, left before the loop ended (see `monitor::cgroup`).
-    let oom = super::cgroup::oom_marker(c.run_dir()).exists();
+    let oom = super::cgroup::oom_killed(c.run_dir(), code);
     let _ = std::fs::remove_dir_all(c.run_dir());
     let recorded = c.update(|r| {
         r.state.oom_killed = oom;
